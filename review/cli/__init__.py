@@ -1,0 +1,44 @@
+"""The `review` command line: a thin click layer over the core library.
+
+Subcommands live in modules named for what they hold (project.py, sources.py,
+dedup.py, pool.py ...). Each module defines ``register(main)``; heavy imports
+(scipy, matplotlib, Bio) happen inside the command functions so that
+``review --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from review import __version__
+from review.cli.common import db_option
+
+# Modules that add commands to `main`; a missing one is skipped so that work in
+# progress on one capability never breaks the others.
+COMMAND_MODULES = ("project", "sources", "dedup", "pool")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="review")
+@db_option
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """review: carry a systematic review from search to pooled result.
+
+    \b
+    Exit codes: 0 success; 1 the command found a problem it reports;
+    2 bad usage or bad input; 3 network failure after retries.
+    """
+    ctx.ensure_object(dict)
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _mod = importlib.import_module(f"review.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # pragma: no cover - only while a module is absent
+        if _exc.name != f"review.cli.{_name}":
+            raise
+        continue
+    _mod.register(main)

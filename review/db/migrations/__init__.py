@@ -1,0 +1,1 @@
+"""Schema migrations: mNNNN_name.py modules, each with a SQL string."""

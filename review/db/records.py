@@ -1,0 +1,148 @@
+"""Records, their provenance and the search/import log.
+
+The only module that writes ``records``, ``record_searches`` and ``searches``.
+Storing is idempotent: a record already present for the same source (same
+fingerprint: PMID, else bibliographic content) is not stored again, only
+linked to the new search.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import fields
+from typing import Iterable
+
+from review import __version__
+from review.clock import now
+from review.models import Record
+
+RECORD_COLUMNS = [f.name for f in fields(Record)]
+
+
+def start_search(
+    conn: sqlite3.Connection,
+    *,
+    kind: str,
+    source: str,
+    actor: str,
+    query: str | None = None,
+    mindate: str | None = None,
+    maxdate: str | None = None,
+    file: str | None = None,
+    file_sha256: str | None = None,
+    format: str | None = None,
+    details: dict | None = None,
+) -> int:
+    """Log the start of a search or import; returns its id."""
+    cur = conn.execute(
+        "INSERT INTO searches (kind, source, query, mindate, maxdate, file, file_sha256, format,"
+        " status, started_at, tool_version, actor, details)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
+        (
+            kind, source, query, mindate, maxdate, file, file_sha256, format,
+            now(), __version__, actor, json.dumps(details or {}, ensure_ascii=False),
+        ),
+    )
+    return cur.lastrowid
+
+
+def finish_search(
+    conn: sqlite3.Connection,
+    search_id: int,
+    *,
+    status: str = "complete",
+    count_reported: int | None = None,
+    count_found: int | None = None,
+    count_added: int | None = None,
+    details: dict | None = None,
+) -> None:
+    """Record how a search or import ended (details are merged into the old)."""
+    old = conn.execute("SELECT details FROM searches WHERE id = ?", (search_id,)).fetchone()
+    merged = json.loads(old["details"]) if old else {}
+    merged.update(details or {})
+    conn.execute(
+        "UPDATE searches SET status = ?, count_reported = COALESCE(?, count_reported),"
+        " count_found = COALESCE(?, count_found), count_added = COALESCE(?, count_added),"
+        " finished_at = ?, details = ? WHERE id = ?",
+        (status, count_reported, count_found, count_added, now(),
+         json.dumps(merged, ensure_ascii=False), search_id),
+    )
+
+
+def store_records(
+    conn: sqlite3.Connection, source: str, search_id: int, records: Iterable[Record]
+) -> tuple[int, int]:
+    """Store records from one source; return (added, already_present).
+
+    Call inside a transaction. Every record is linked to ``search_id``.
+    """
+    added = present = 0
+    ts = now()
+    cols = ["source", "fingerprint", "created_at", *RECORD_COLUMNS]
+    insert = (
+        f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        " ON CONFLICT (source, fingerprint) DO NOTHING"
+    )
+    for rec in records:
+        fp = rec.fingerprint()
+        row = rec.to_row()
+        cur = conn.execute(insert, [source, fp, ts, *(row[c] for c in RECORD_COLUMNS)])
+        if cur.rowcount:
+            rid = cur.lastrowid
+            added += 1
+        else:
+            rid = conn.execute(
+                "SELECT id FROM records WHERE source = ? AND fingerprint = ?", (source, fp)
+            ).fetchone()[0]
+            present += 1
+        conn.execute(
+            "INSERT OR IGNORE INTO record_searches (record_id, search_id) VALUES (?, ?)",
+            (rid, search_id),
+        )
+    return added, present
+
+
+def known_fingerprints(conn: sqlite3.Connection, source: str) -> set[str]:
+    """Fingerprints already stored for a source (to resume without refetching)."""
+    return {r[0] for r in conn.execute("SELECT fingerprint FROM records WHERE source = ?", (source,))}
+
+
+def iter_records(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> Iterable[tuple[int, Record]]:
+    """(id, Record) pairs in id order."""
+    sql = f"SELECT * FROM records {('WHERE ' + where) if where else ''} ORDER BY id"
+    for row in conn.execute(sql, params):
+        yield row["id"], Record.from_row(dict(row))
+
+
+def list_records(conn: sqlite3.Connection) -> list[dict]:
+    """Records for `review records`: id, identifiers, bibliographic fields,
+    ``sources`` (each database or file it came from) and ``group_id``."""
+    prov: dict[int, list[str]] = {}
+    for r in conn.execute(
+        "SELECT rs.record_id, s.source, s.file FROM record_searches rs"
+        " JOIN searches s ON s.id = rs.search_id ORDER BY s.id"
+    ):
+        label = r["source"] + (f" ({r['file']})" if r["file"] else "")
+        lst = prov.setdefault(r["record_id"], [])
+        if label not in lst:
+            lst.append(label)
+    groups = dict(conn.execute("SELECT record_id, group_id FROM record_groups").fetchall())
+    out = []
+    for row in conn.execute("SELECT * FROM records ORDER BY id"):
+        d = dict(row)
+        out.append(
+            {
+                "id": d["id"],
+                "pmid": d["pmid"] or None,
+                "doi": d["doi"] or None,
+                "title": d["title"],
+                "year": d["year"],
+                "journal": d["journal"],
+                "authors": json.loads(d["authors"]),
+                "source": d["source"],
+                "sources": prov.get(d["id"], [d["source"]]),
+                "group_id": groups.get(d["id"], d["id"]),
+            }
+        )
+    return out

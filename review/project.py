@@ -1,0 +1,189 @@
+"""A review project: one database created from one protocol.
+
+``init_project`` creates (or safely re-opens) ``screening_db/<protocol id>.db``
+and stores the protocol text in it, so the database carries the protocol it
+was run under; ``status`` summarises where the review stands, stage by stage.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from review import __version__
+from review.clock import current_actor, now
+from review.db import audit, open_db, schema_version, transaction
+from review.errors import BadInput
+from review.protocol import Protocol, load_protocol, parse_protocol
+
+DEFAULT_DB_DIR = Path("screening_db")
+
+
+@dataclass(frozen=True)
+class InitResult:
+    db_path: Path
+    created: bool
+    protocol_changed: bool
+    protocol: Protocol
+
+
+def default_db_path(protocol: Protocol) -> Path:
+    return DEFAULT_DB_DIR / f"{protocol.id}.db"
+
+
+def init_project(protocol_path: str | Path, db_path: str | Path | None = None) -> InitResult:
+    """Create the project database, or bring an existing one up to date.
+
+    Safe to run again: the schema is migrated, the stored protocol is replaced
+    only if its text changed (and that change is audited). A database made
+    from another protocol id is refused.
+    """
+    protocol = load_protocol(protocol_path)
+    text = Path(protocol_path).read_text(encoding="utf-8")
+    path = Path(db_path) if db_path else default_db_path(protocol)
+    created = not path.exists()
+    conn = open_db(path, create=True)
+    try:
+        with transaction(conn):
+            settings = dict(conn.execute("SELECT key, value FROM project").fetchall())
+            if settings and settings.get("protocol_id") != protocol.id:
+                raise BadInput(
+                    f"{path} belongs to protocol '{settings.get('protocol_id')}', not '{protocol.id}'",
+                    where=str(protocol_path),
+                )
+            changed = bool(settings) and settings.get("protocol_toml") != text
+            values = {
+                "protocol_id": protocol.id,
+                "protocol_path": str(Path(protocol_path).resolve()),
+                "protocol_toml": text,
+            }
+            if not settings:
+                values["created_at"] = now()
+                values["created_with"] = __version__
+            for k, v in values.items():
+                conn.execute(
+                    "INSERT INTO project (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (k, v),
+                )
+            conn.execute("DELETE FROM people")
+            for name in protocol.people.reviewers:
+                conn.execute("INSERT INTO people (name, role) VALUES (?, 'reviewer')", (name,))
+            for name in protocol.people.adjudicators:
+                conn.execute("INSERT INTO people (name, role) VALUES (?, 'adjudicator')", (name,))
+            if created or not settings:
+                audit.log(conn, current_actor(), "init", protocol.id, {"db": str(path)})
+            elif changed:
+                audit.log(conn, current_actor(), "protocol-updated", protocol.id, {})
+    finally:
+        conn.close()
+    return InitResult(path, created, changed, protocol)
+
+
+def project_protocol(conn: sqlite3.Connection) -> Protocol:
+    """The protocol stored in the project database."""
+    row = conn.execute("SELECT value FROM project WHERE key = 'protocol_toml'").fetchone()
+    if row is None:
+        raise BadInput("this database has no protocol: run 'review init PROTOCOL --db ...'")
+    where = conn.execute("SELECT value FROM project WHERE key = 'protocol_path'").fetchone()
+    return parse_protocol(row[0], where[0] if where else "<stored protocol>")
+
+
+def status(conn: sqlite3.Connection) -> dict:
+    """Where the review stands, stage by stage (all numbers from the database)."""
+    protocol = project_protocol(conn)
+    one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
+
+    searches = [
+        {
+            "id": r["id"], "kind": r["kind"], "source": r["source"], "status": r["status"],
+            "file": r["file"], "query": r["query"], "found": r["count_found"],
+            "added": r["count_added"], "reported": r["count_reported"], "started_at": r["started_at"],
+        }
+        for r in conn.execute("SELECT * FROM searches ORDER BY id")
+    ]
+    by_source = {
+        r[0]: r[1] for r in conn.execute("SELECT source, COUNT(*) FROM records GROUP BY source ORDER BY source")
+    }
+    n_records = one("SELECT COUNT(*) FROM records")
+    n_grouped = one("SELECT COUNT(*) FROM record_groups")
+    n_groups = one(
+        "SELECT COUNT(*) FROM (SELECT COALESCE(g.group_id, r.id) FROM records r"
+        " LEFT JOIN record_groups g ON g.record_id = r.id GROUP BY 1)"
+    )
+
+    def stage(name: str) -> dict:
+        rows = conn.execute(
+            "SELECT kind, COUNT(DISTINCT record_id) FROM events WHERE stage = ? GROUP BY kind", (name,)
+        ).fetchall()
+        return {
+            "events": one("SELECT COUNT(*) FROM events WHERE stage = ?", name),
+            "records": one("SELECT COUNT(DISTINCT record_id) FROM events WHERE stage = ?", name),
+            "by_kind": {k: v for k, v in rows},
+        }
+
+    return {
+        "protocol": {"id": protocol.id, "title": protocol.title, "registration": protocol.registration},
+        "database": {"schema_version": schema_version(conn), "tool_version": __version__},
+        "people": {"reviewers": list(protocol.people.reviewers),
+                   "adjudicators": list(protocol.people.adjudicators)},
+        "identification": {"records": n_records, "by_source": by_source, "searches": searches},
+        "deduplication": {
+            "records": n_records,
+            "deduplicated": n_grouped > 0,
+            "unique": n_groups,
+            "duplicates": n_records - n_groups,
+        },
+        "automation": stage("automation"),
+        "title_abstract": stage("title_abstract"),
+        "full_text": stage("full_text"),
+        "extraction": {
+            "records": one("SELECT COUNT(DISTINCT record_id) FROM extraction_values"),
+            "values": one("SELECT COUNT(*) FROM extraction_values"),
+        },
+        "quality": {
+            "tool": protocol.quality.tool,
+            "records": one("SELECT COUNT(DISTINCT record_id) FROM quality_scores"),
+        },
+        "audit": {"entries": one("SELECT COUNT(*) FROM audit_log")},
+    }
+
+
+def format_status(s: dict) -> str:
+    """A short human-readable rendering of ``status()``."""
+    p = s["protocol"]
+    ident = s["identification"]
+    dd = s["deduplication"]
+    lines = [
+        f"{p['id']}: {p['title']}",
+        f"  registration  {p['registration'] or '-'}",
+        f"  people        reviewers {', '.join(s['people']['reviewers']) or '-'};"
+        f" adjudicators {', '.join(s['people']['adjudicators']) or '-'}",
+        "",
+        f"1 identification  {ident['records']} records from {len(ident['searches'])} searches/imports",
+    ]
+    for src, n in ident["by_source"].items():
+        lines.append(f"                    {src}: {n}")
+    if dd["deduplicated"]:
+        lines.append(f"2 deduplication   {dd['unique']} unique, {dd['duplicates']} duplicates grouped")
+    else:
+        lines.append("2 deduplication   not run yet ('review dedup')")
+    labels = {"automation": "automatic rules", "title_abstract": "title/abstract", "full_text": "full text"}
+    for i, (key, label) in enumerate(labels.items(), start=3):
+        st = s[key]
+        kinds = ", ".join(f"{k} {v}" for k, v in st["by_kind"].items()) or "nothing yet"
+        lines.append(f"{i} {label:<15} {st['records']} records: {kinds}")
+    lines.append(f"6 extraction      {s['extraction']['records']} studies, {s['extraction']['values']} values")
+    lines.append(f"7 quality         {s['quality']['tool']}: {s['quality']['records']} studies scored")
+    lines.append(f"  audit log       {s['audit']['entries']} entries; schema v{s['database']['schema_version']}")
+    return "\n".join(lines)
+
+
+def project_settings(conn: sqlite3.Connection) -> dict:
+    return {k: v for k, v in conn.execute("SELECT key, value FROM project")}
+
+
+def dumps(d: dict) -> str:
+    return json.dumps(d, ensure_ascii=False, indent=2)
