@@ -1,0 +1,3 @@
+"""Staging for PubMed searches (batches fetched before records are stored)."""
+
+SQL = ""

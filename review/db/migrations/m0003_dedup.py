@@ -1,0 +1,3 @@
+"""Deduplication runs, candidate pairs with explanations, and decisions."""
+
+SQL = ""
