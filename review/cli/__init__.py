@@ -17,7 +17,7 @@ from review.cli.common import db_option
 
 # Modules that add commands to `main`; a missing one is skipped so that work in
 # progress on one capability never breaks the others.
-COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool")
+COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "demo")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
