@@ -1,0 +1,100 @@
+"""`review search pubmed`: run the protocol's PubMed search through E-utilities."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from review.cli.common import command, db_path, emit_json, json_option
+
+
+def register(main: click.Group) -> None:
+    @main.group("search")
+    def search_group() -> None:
+        """Search bibliographic databases and store what they return."""
+
+    @command(search_group, "pubmed")
+    @click.option("--query", default=None, help="PubMed query (default: the protocol's sources.pubmed.query).")
+    @click.option("--mindate", default=None, metavar="YYYY/MM/DD",
+                  help="Earliest publication date (default: the protocol's, else PubMed's beginning).")
+    @click.option("--maxdate", default=None, metavar="YYYY/MM/DD",
+                  help="Latest publication date (default: the protocol's, else today).")
+    @click.option("--max", "max_records", type=click.IntRange(min=1), default=None,
+                  help="Fetch at most N records (for a trial run).")
+    @click.option("--resume", is_flag=True,
+                  help="Resume the latest unfinished search with this query (also one left 'running' by a crash).")
+    @json_option
+    def pubmed_cmd(query: str | None, mindate: str | None, maxdate: str | None,
+                   max_records: int | None, resume: bool, as_json: bool) -> None:
+        """Search PubMed and store the records (idempotent, resumable).
+
+        \b
+        Environment: NCBI_EMAIL, NCBI_API_KEY (10 requests/s instead of 3),
+        REVIEW_EUTILS_URL (mirror/test base URL), REVIEW_EUTILS_RATE,
+        REVIEW_EUTILS_GIVE_UP (seconds before exit 3), REVIEW_EUTILS_BACKOFF,
+        REVIEW_EUTILS_TIMEOUT. A failed or interrupted search is resumed
+        automatically by the same command: records already fetched are not
+        fetched again.
+        """
+        from review.db import open_db
+        from review.errors import BadInput
+        from review.project import project_protocol
+        from review.sources.eutils import EutilsClient
+        from review.sources.pubmed import run_search
+
+        conn = open_db(db_path())
+        client = EutilsClient()
+        bar = _Progress()
+        try:
+            datetype = "pdat"
+            if query is None or (mindate is None and maxdate is None):
+                pm = project_protocol(conn).sources.pubmed
+                if query is None:
+                    if pm is None:
+                        raise BadInput("the protocol has no [sources.pubmed] query: pass --query",
+                                       where="protocol")
+                    query = pm.query
+                if pm is not None and mindate is None and maxdate is None:
+                    mindate, maxdate, datetype = pm.mindate, pm.maxdate, pm.datetype
+            out = run_search(conn, client, query=query, mindate=mindate, maxdate=maxdate,
+                             datetype=datetype, max_records=max_records, resume=resume,
+                             progress=bar)
+        finally:
+            bar.close()
+            client.close()
+            conn.close()
+        if as_json:
+            emit_json(out.as_dict())
+            return
+        verb = "resumed search" if out.resumed else "search"
+        click.echo(f"PubMed {verb} {out.search_id}: {out.count_reported} hits for {out.query!r} "
+                   f"({out.mindate}-{out.maxdate}, {len(out.windows)} window(s))")
+        click.echo(f"fetched {out.count_fetched}, added {out.added}, already stored {out.already_present}"
+                   f" ({out.requests} requests, {out.retries} retries)")
+        if out.missing_pmids:
+            click.echo(f"{len(out.missing_pmids)} listed PMID(s) were not returned by efetch: "
+                       + ", ".join(out.missing_pmids[:10]))
+
+
+class _Progress:
+    """Progress on stderr: a click progress bar once the fetch size is known."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._pos = 0
+
+    def __call__(self, message: str, done: int, total: int) -> None:
+        if message != "fetch":
+            click.echo(message, err=True)
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="fetching", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._pos)
+        self._pos = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
