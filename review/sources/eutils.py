@@ -39,6 +39,14 @@ class RetryableBody(Exception):
     """A response body that is truncated or not what was asked for."""
 
 
+class ServiceError(RetryableBody):
+    """E-utilities answered with an <ERROR>: retried a few times (the search
+    backend fails now and then), then reported as a refused request."""
+
+
+SERVICE_ERROR_TRIES = 3
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """One esearch: the count, the first ids, and the history handle."""
@@ -160,6 +168,7 @@ class EutilsClient:
         url = s.base_url + endpoint
         started = self._clock()
         attempt = 0
+        service_errors = 0
         while True:
             attempt += 1
             self.limiter.wait()
@@ -180,6 +189,14 @@ class EutilsClient:
                     )
                 else:
                     return parse(body)
+            except ServiceError as exc:
+                service_errors += 1
+                if service_errors >= SERVICE_ERROR_TRIES:
+                    raise BadInput(
+                        f"PubMed refused the request {service_errors} times: {exc}"
+                        f" (check the query: {params.get('term', '') or endpoint})"
+                    ) from None
+                problem = f"service error: {exc}"
             except RetryableBody as exc:
                 problem = f"bad response body: {exc}"
             except requests.Timeout:
@@ -228,7 +245,7 @@ def _xml_root(body: bytes, what: str) -> ET.Element:
         raise RetryableBody(f"{what} XML does not parse ({exc})") from None
     errors = [e.text or "" for e in root.iter("ERROR")]
     if errors:
-        raise RetryableBody(f"{what} reported an error: {'; '.join(errors)}")
+        raise ServiceError(f"{what} reported an error: {'; '.join(errors)}")
     return root
 
 

@@ -13,7 +13,8 @@ Two kinds of data:
 Faults are queued with ``fail(kind, endpoint=None, times=1)``: ``429`` (NCBI's
 JSON body), ``500`` (an HTML page), ``truncate`` (half the body, connection
 closed early), ``badxml`` (complete HTTP response whose XML lacks its closing
-tags) and ``drop`` (socket closed with no response). Every request is logged
+tags) and ``drop`` (socket closed with no response) and ``error``
+(HTTP 200 whose body is E-utilities' ``<ERROR>``). Every request is logged
 with its arrival time on the monotonic clock; ``enforce_rate`` makes the server
 answer 429 like NCBI when a client goes over the limit.
 """
@@ -221,6 +222,10 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             req.answer = "404"
             return self._send(404, b"not found", "text/plain")
+        if fault and fault.kind == "error":
+            req.answer = "error"
+            tag = "eSearchResult" if endpoint == "esearch.fcgi" else "eFetchResult"
+            return self._send(200, f"<{tag}><ERROR>Invalid query</ERROR></{tag}>".encode(), "text/xml")
         if fault and fault.kind == "badxml":
             req.answer = "badxml"
             return self._send(200, body[: len(body) * 2 // 3], "text/xml")

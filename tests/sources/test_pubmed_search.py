@@ -98,6 +98,25 @@ def test_each_fault_is_retried(eutils, project, kind):
     assert open_db(project).execute("SELECT COUNT(*) FROM records").fetchone()[0] == 7
 
 
+def test_a_transient_service_error_is_retried(eutils, project):
+    srv = eutils()
+    srv.fail("error", "esearch.fcgi", times=1)
+    res = cli(project, "--query", RECORDED_QUERY)
+    assert res.exit_code == 0, res.output
+    assert [r.answer for r in srv.log[:2]] == ["error", "200"]
+
+
+def test_a_refused_query_fails_fast_as_bad_input(eutils, project):
+    srv = eutils(give_up=60.0)
+    before = snapshot(project)
+    srv.fail("error", "esearch.fcgi", times=100)
+    res = cli(project, "--query", "bad[[query")
+    assert res.exit_code == 2, res.output
+    assert "PubMed refused the request 3 times" in res.stderr and "bad[[query" in res.stderr
+    assert len(srv.log) == 3
+    assert snapshot(project) == before
+
+
 def test_retry_after_is_honoured(eutils, project):
     srv = eutils()
     srv.fail("429", "esearch.fcgi", times=1, retry_after="1")
