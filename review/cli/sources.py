@@ -1,0 +1,96 @@
+"""Source commands: ``review import FILE...`` and ``review records``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from review.cli.common import command, db_path, emit_json, json_option
+from review.formats import FORMAT_NAMES
+
+PROGRESS_MIN = 5000  # records: below this no progress bar
+
+
+def _coverage_line(cov: dict[str, int]) -> str:
+    n = cov["records"]
+    parts = [f"{label} {cov[key]}/{n}" for key, label in
+             (("abstract", "abstract"), ("doi", "DOI"), ("year", "year"), ("issn", "ISSN"), ("pmid", "PMID"))]
+    return "  has: " + ", ".join(parts)
+
+
+def register(main: click.Group) -> None:
+    @command(main, "import")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.option("--source", default=None, metavar="NAME",
+                  help="Database the files came from (default: from the format or content: "
+                       "CNKI, Wanfang, PubMed, Embase, Scopus ..., else the file name).")
+    @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="auto", show_default=True,
+                  help="Export format; 'auto' tells it from the content.")
+    @json_option
+    def import_cmd(files: tuple[str, ...], source: str | None, fmt: str, as_json: bool) -> None:
+        """Import records from export FILES (RIS, MEDLINE, PubMed XML, EndNote XML,
+        BibTeX, Web of Science, CSV, CNKI, Wanfang).
+
+        All files are parsed first and stored in one transaction: a bad file
+        changes nothing. Importing the same file again adds nothing.
+        """
+        from review.db import open_db
+        from review.importer import parse_files, protocol_source_names, store_files
+
+        conn = open_db(db_path())
+        try:
+            parsed = parse_files(files, fmt, source, protocol_source_names(conn))
+            total = sum(len(p.records) for p in parsed)
+            if total >= PROGRESS_MIN and sys.stderr.isatty():
+                with click.progressbar(length=total, label="storing records", file=sys.stderr) as bar:
+                    results = store_files(conn, parsed, progress=bar.update)
+            else:
+                results = store_files(conn, parsed)
+        finally:
+            conn.close()
+        totals = {k: sum(getattr(r, k) for r in results) for k in ("found", "added", "already_present")}
+        if as_json:
+            emit_json({"files": [r.to_json() for r in results], "total": totals})
+            return
+        for r in results:
+            click.echo(f"{r.file} ({r.format}, source {r.source}): {r.found} records, "
+                       f"{r.added} added, {r.already_present} already present")
+            if r.already_imported:
+                click.echo("  this file was imported before: nothing changed")
+            click.echo(_coverage_line(r.coverage))
+        if len(results) > 1:
+            click.echo(f"total: {totals['found']} records, {totals['added']} added, "
+                       f"{totals['already_present']} already present")
+
+    @command(main, "records")
+    @json_option
+    def records_cmd(as_json: bool) -> None:
+        """List the project's records (id, year, source, PMID or DOI, title)."""
+        from review.db import open_db
+        from review.db.records import list_records
+
+        conn = open_db(db_path())
+        try:
+            rows = list_records(conn)
+        finally:
+            conn.close()
+        if as_json:
+            emit_json(rows)
+            return
+        click.echo(format_records(rows))
+
+
+def format_records(rows: list[dict], width: int = 70) -> str:
+    """A plain-text table of records for the terminal."""
+    if not rows:
+        return "no records yet (review import FILE... or review search pubmed)"
+    lines = [f"{'id':>6}  {'year':4}  {'source':<14}  {'PMID/DOI':<28}  title"]
+    for r in rows:
+        ident = f"pmid:{r['pmid']}" if r["pmid"] else (r["doi"] or "")
+        title = r["title"] or "(no title)"
+        if len(title) > width:
+            title = title[: width - 1] + "…"
+        lines.append(f"{r['id']:>6}  {r['year'] or '':4}  {r['source'][:14]:<14}  {ident[:28]:<28}  {title}")
+    lines.append(f"{len(rows)} records")
+    return "\n".join(lines)

@@ -1,0 +1,94 @@
+"""Turn the bytes of an export file into text, or refuse with a clear error.
+
+Accepted: UTF-8 (with or without BOM), UTF-16 with a BOM, UTF-16 without a
+BOM when its pattern of NUL bytes makes it unambiguous, and GB18030/GBK when
+the caller allows it (CNKI and Wanfang exports). Anything else -- binary data,
+Latin-1 or another legacy code page -- is refused with the line and byte that
+does not decode, never turned into silent mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from review.errors import BadInput
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds Chinese/Japanese ideographs."""
+    return bool(_CJK.search(text))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit on one parity of byte, else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd > 0.3 and even == 0:
+        return "utf-16-le"
+    if even > 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes, where: str, *, allow_gb18030: bool = False) -> str:
+    """Decode one file's bytes to text with universal newlines applied.
+
+    Raises BadInput naming ``where`` (and the line) for an empty or binary
+    file or one in an encoding we cannot be sure of.
+    """
+    if not data.strip():
+        raise BadInput("empty file (no records)", where=where)
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _strict(data[len(bom):], codec, where)
+    if b"\x00" in data:
+        codec = _utf16_without_bom(data)
+        if codec is None:
+            line = _line_of(data, data.index(b"\x00"))
+            raise BadInput(f"line {line}: binary data (NUL byte), not a text export", where=where)
+        return _strict(data, codec, where)
+    try:
+        return _newlines(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if allow_gb18030:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if has_cjk(text):
+                return _newlines(text)
+    bad = data[utf8_error.start]
+    line = _line_of(data, utf8_error.start)
+    hint = "GB18030/GBK" if allow_gb18030 else "UTF-8"
+    raise BadInput(
+        f"line {line}: byte 0x{bad:02x} is not valid {hint} text"
+        " (the file is in another encoding, e.g. Latin-1); re-export it as UTF-8",
+        where=where,
+    )
+
+
+def _strict(data: bytes, codec: str, where: str) -> str:
+    try:
+        return _newlines(data.decode(codec))
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        raise BadInput(f"line {line}: not valid {codec} text ({exc.reason})", where=where) from None
+
+
+def _newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff")
