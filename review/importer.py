@@ -161,9 +161,10 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
             sid = start_search(conn, kind="import", source=pf.source, actor=actor, file=pf.path,
                                file_sha256=pf.sha256, format=pf.format)
             added = present = 0
+            seen: dict[str, int] = {}
             for i in range(0, len(pf.records), CHUNK):
                 chunk = pf.records[i:i + CHUNK]
-                a, p = store_records(conn, pf.source, sid, chunk)
+                a, p = store_records(conn, pf.source, sid, chunk, seen)
                 added, present = added + a, present + p
                 if progress:
                     progress(len(chunk))

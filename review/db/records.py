@@ -71,11 +71,15 @@ def finish_search(
 
 
 def store_records(
-    conn: sqlite3.Connection, source: str, search_id: int, records: Iterable[Record]
+    conn: sqlite3.Connection, source: str, search_id: int, records: Iterable[Record],
+    seen: dict[str, int] | None = None,
 ) -> tuple[int, int]:
     """Store records from one source; return (added, already_present).
 
-    Call inside a transaction. Every record is linked to ``search_id``.
+    Call inside a transaction, with all the records of one file or search
+    (identical copies within the call are told apart by their order; pass the
+    same ``seen`` dict to calls that store one file in chunks). Every record is
+    linked to ``search_id``.
     """
     added = present = 0
     ts = now()
@@ -84,8 +88,15 @@ def store_records(
         f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
         " ON CONFLICT (source, fingerprint) DO NOTHING"
     )
+    seen = {} if seen is None else seen
     for rec in records:
         fp = rec.fingerprint()
+        # Identical records within one batch are separate records of the export
+        # (PRISMA counts them; dedup groups them): the n-th copy gets '#n', so
+        # re-importing the same file is still idempotent.
+        seen[fp] = seen.get(fp, 0) + 1
+        if seen[fp] > 1:
+            fp = f"{fp}#{seen[fp]}"
         row = rec.to_row()
         cur = conn.execute(insert, [source, fp, ts, *(row[c] for c in RECORD_COLUMNS)])
         if cur.rowcount:

@@ -182,11 +182,11 @@ def test_cli_status_counts_what_is_stored(tmp_path):
         sid = start_search(conn, kind="import", source="CNKI", actor="QZ", file="x.txt")
         added, present = store_records(conn, "CNKI", sid, [Record(title="甲"), Record(title="乙"), Record(title="甲")])
         finish_search(conn, sid, count_found=3, count_added=added)
-    assert (added, present) == (2, 1)
+    assert (added, present) == (3, 0)  # two copies of 甲 are two records (dedup groups them)
     r = CliRunner().invoke(main, ["--db", str(db), "status", "--json"])
     doc = json.loads(r.stdout)
-    assert doc["identification"]["by_source"] == {"CNKI": 2}
-    assert doc["identification"]["searches"][0]["added"] == 2
+    assert doc["identification"]["by_source"] == {"CNKI": 3}
+    assert doc["identification"]["searches"][0]["added"] == 3
 
 
 def test_cli_errors_have_exit_codes(tmp_path, monkeypatch):
@@ -223,3 +223,19 @@ def test_every_command_has_help_text():
 def test_python_dash_m_review_runs():
     r = subprocess.run([sys.executable, "-m", "review", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "review" in r.stdout
+
+
+def test_identical_records_in_one_file_are_each_kept_and_reimport_adds_nothing(tmp_path):
+    from review.db import open_db, transaction
+    from review.db.records import start_search, store_records
+    from review.models import Record
+
+    conn = open_db(tmp_path / "p.db", create=True)
+    recs = [Record(title="Title of reference"), Record(title="Other"), Record(title="Title of reference")]
+    with transaction(conn):
+        sid = start_search(conn, kind="import", source="X", actor="t", file="a.ris")
+        assert store_records(conn, "X", sid, recs) == (3, 0)
+    with transaction(conn):
+        sid = start_search(conn, kind="import", source="X", actor="t", file="a.ris")
+        assert store_records(conn, "X", sid, list(reversed(recs))) == (0, 3)
+    assert conn.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 3
