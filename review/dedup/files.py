@@ -1,0 +1,104 @@
+"""``review dedup FILE... --out GROUPS.csv``: deduplicate export files, no database.
+
+CSV files are read by review.dedup.csv_input (CLI-CONTRACT column rules);
+other formats by review.sources.readers. The output CSV has one row per input
+record: record_id, group_id (the record_id of the group's first record),
+group_size, file, rule (how it joined its group) and title. It is written to a
+temporary file and renamed at the end, so bad input leaves no output file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from review.dedup.csv_input import read_csv_records
+from review.dedup.engine import DedupResult, find_duplicates
+from review.errors import BadInput
+from review.models import Record
+
+
+@dataclass(frozen=True)
+class FilesSummary:
+    records: int
+    groups: int
+    duplicates: int
+    possible: int
+    out: str
+
+
+def read_inputs(paths: Sequence[str], fmt: str = "auto") -> list[tuple[str, str, Record]]:
+    """(record_id, file, Record) for every record of every file; ids must be unique."""
+    out: list[tuple[str, str, Record]] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        is_csv = fmt == "csv" or (fmt == "auto" and Path(path).suffix.lower() in (".csv", ".tsv"))
+        if is_csv:
+            rows = read_csv_records(path)
+        else:
+            from review.sources.readers import read_file
+
+            rows = [(f"{path}:{k}", r) for k, r in enumerate(read_file(path, fmt), start=1)]
+        for rid, rec in rows:
+            if rid in seen:
+                raise BadInput(f"record id {rid!r} is also in {seen[rid]}", where=path)
+            seen[rid] = path
+            out.append((rid, path, rec))
+    if not out:
+        raise BadInput("no records in the input files", where=", ".join(paths))
+    return out
+
+
+def write_groups(out: str | Path, rows: list[tuple[str, str, Record]], res: DedupResult) -> None:
+    """Write the groups CSV atomically (temporary file in the same folder, then rename)."""
+    out = Path(out)
+    rule: dict[int, str] = {}
+    for p in res.pairs:
+        if p.merged:
+            for k in (p.i, p.j):
+                rule.setdefault(k, p.verdict.rule)
+    sizes: dict[int, int] = {}
+    for lab in res.labels:
+        sizes[lab] = sizes.get(lab, 0) + 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["record_id", "group_id", "group_size", "file", "rule", "title"])
+            for k, (rid, path, rec) in enumerate(rows):
+                lab = res.labels[k]
+                w.writerow([rid, rows[lab][0], sizes[lab], path, rule.get(k, ""), rec.title])
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_pairs(out: str | Path, rows: list[tuple[str, str, Record]], res: DedupResult) -> None:
+    """Write the possible pairs (for a person to check) as CSV."""
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if str(out.parent) else ".")
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_a", "record_b", "score", "title_score", "reasons"])
+        for p in res.possible():
+            w.writerow([rows[p.i][0], rows[p.j][0], p.verdict.score, round(p.comparison.title, 3),
+                        "; ".join(p.verdict.reasons)])
+    os.replace(tmp, out)
+
+
+def dedup_files(paths: Sequence[str], out: str, fmt: str = "auto", pairs_out: str | None = None) -> FilesSummary:
+    """Read, deduplicate and write the groups CSV (and optionally the possible pairs)."""
+    rows = read_inputs(paths, fmt)
+    res = find_duplicates([r for _, _, r in rows])
+    if pairs_out:
+        write_pairs(pairs_out, rows, res)
+    write_groups(out, rows, res)
+    groups = res.groups()
+    return FilesSummary(len(rows), len(groups), sum(len(m) - 1 for m in groups.values()),
+                        len(res.possible()), str(out))

@@ -1,0 +1,134 @@
+"""`review dedup` on the project: groups stored in record_groups, possible
+pairs decided by a person (append-only, audited), explain and undo, re-runs
+that respect decisions, and failures that leave the database unchanged."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from review.cli import main
+from review.db import audit, open_db, transaction
+from review.db.records import list_records, start_search, store_records
+from review.dedup.representative import project_representative
+from review.models import Record
+
+T = "Long-term outcomes of CD19 CAR-T cell therapy in relapsed lymphoma: a cohort study"
+BASE = dict(authors=("Zhang, W.", "Li, X."), year=2021, journal="Blood", volume="138")
+
+
+def make_project(tmp_path):
+    db = tmp_path / "p.db"
+    conn = open_db(db, create=True)
+    pubmed = [
+        Record(title=T, pages="100-110", pmid="111", abstract="short", **BASE),
+        Record(title="Unrelated trial of aspirin in stroke", authors=("Brown, K.",), year=2019,
+               journal="Stroke", volume="50", pages="1-9", pmid="222"),
+        Record(title="Editorial", authors=("Smith, A.",), year=2020, journal="Blood", pages="1"),
+    ]
+    embase = [
+        Record(title=T.upper(), pages="100-10", doi="10.1182/blood.2021.1", abstract="A much longer abstract " * 5,
+               **BASE),
+        # same title and people but different pages and volume: only a possible pair
+        Record(title=T, authors=BASE["authors"], year=2021, journal="Blood", volume="139", pages="500-510"),
+    ]
+    with transaction(conn):
+        for name, recs in (("pubmed", pubmed), ("embase", embase)):
+            sid = start_search(conn, kind="import", source=name, actor="t")
+            store_records(conn, name, sid, recs)
+    conn.close()
+    return db
+
+
+def cli(db, *args):
+    return CliRunner().invoke(main, ["--db", str(db), *args], env={"REVIEW_USER": "alice"})
+
+
+def groups(db):
+    conn = open_db(db)
+    try:
+        return {r["id"]: r["group_id"] for r in list_records(conn)}
+    finally:
+        conn.close()
+
+
+def test_project_run_groups_explains_and_keeps_records(tmp_path):
+    db = make_project(tmp_path)
+    r = cli(db, "dedup", "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["groups"] == 1 and doc["duplicates"] == 1
+    g = groups(db)
+    assert len(g) == 5 and g[1] == g[4] == 1 and g[5] == 5
+    r = cli(db, "dedup", "explain", "4")
+    assert r.exit_code == 0, r.output
+    assert "group 1 with 1" in r.output and "rule" in r.output and "title" in r.output
+    ex = json.loads(cli(db, "dedup", "explain", "4", "--json").output)
+    assert ex["members"] == [1, 4] and ex["links"][0]["fields"]["pmid"] == "na"
+    conn = open_db(db)
+    rep = project_representative(conn, 1)
+    assert rep["record"].doi == "10.1182/blood.2021.1" and rep["record"].pmid == "111"
+    assert rep["record"].abstract.startswith("A much longer") and set(rep["sources"]) == {"pubmed", "embase"}
+    conn.close()
+
+
+def test_possible_pair_decide_undo_and_rerun_respects_decisions(tmp_path):
+    db = make_project(tmp_path)
+    assert cli(db, "dedup").exit_code == 0
+    pairs = json.loads(cli(db, "dedup", "pairs", "--json").output)
+    five = [p for p in pairs if 5 in (p["record_a"], p["record_b"])]
+    assert five, pairs
+    pid = five[0]["pair_id"]
+    r = cli(db, "dedup", "decide", str(pid), "merge")
+    assert r.exit_code == 0, r.output
+    assert groups(db)[5] == groups(db)[1]
+    # a new run keeps the person's merge
+    assert cli(db, "dedup").exit_code == 0
+    assert groups(db)[5] == groups(db)[1]
+    assert all(pid != p["pair_id"] for p in json.loads(cli(db, "dedup", "pairs", "--json").output))
+    r = cli(db, "dedup", "undo")
+    assert r.exit_code == 0 and "undid" in r.output
+    assert groups(db)[5] == 5
+    conn = open_db(db)
+    rows = conn.execute("SELECT decision, actor FROM dedup_decisions ORDER BY id").fetchall()
+    assert [tuple(x) for x in rows] == [("merge", "alice"), ("undo", "alice")]
+    actions = [e["action"] for e in audit.entries(conn)]
+    assert actions.count("dedup.run") == 2 and "dedup.merge" in actions and "dedup.undo" in actions
+    assert audit.verify(conn).ok
+    with pytest.raises(Exception):
+        conn.execute("DELETE FROM dedup_decisions")
+    conn.close()
+
+
+def test_split_an_automatic_merge_and_keep_it_on_rerun(tmp_path):
+    db = make_project(tmp_path)
+    cli(db, "dedup")
+    r = cli(db, "dedup", "undo", "--record", "4")
+    assert r.exit_code == 0, r.output
+    assert groups(db)[4] == 4
+    cli(db, "dedup")
+    assert groups(db)[4] == 4 and groups(db)[1] == 1
+    ex = json.loads(cli(db, "dedup", "explain", "4", "--json").output)
+    assert ex["decisions"] == [{"records": [1, 4], "decision": "keep"}]
+
+
+def test_failed_commands_leave_the_database_unchanged(tmp_path):
+    db = make_project(tmp_path)
+    cli(db, "dedup")
+    conn = open_db(db)
+    snapshot = list(conn.iterdump())
+    conn.close()
+    for args in (("decide", "9999", "merge"), ("undo",), ("explain", "77"), ("undo", "--record", "2")):
+        r = cli(db, "dedup", *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "review: error:" in r.output
+    conn = open_db(db)
+    assert list(conn.iterdump()) == snapshot
+    conn.close()
+
+
+def test_both_contract_forms_and_subcommands_share_the_group(tmp_path):
+    r = CliRunner().invoke(main, ["dedup", "--help"])
+    assert r.exit_code == 0 and "pairs" in r.output and "FILE..." in r.output
+    r = CliRunner().invoke(main, ["dedup", "--db", str(tmp_path / "none.db")])
+    assert r.exit_code == 2 and "no project database" in r.output
