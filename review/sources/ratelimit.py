@@ -3,7 +3,7 @@
 NCBI allows 3 E-utilities requests per second (10 with an API key). One
 ``RateLimiter`` is shared by every request of a run (retries included): before
 each request ``wait()`` blocks until fewer than ``rate`` requests were started
-in the last ``window`` seconds. ``window`` is one second plus a small margin (20 ms) so
+in the last ``window`` seconds. ``window`` is one second plus a small margin (50 ms) so
 that jitter between sending and the server's arrival clock cannot put one
 request too many into a second as the server measures it.
 """
@@ -15,7 +15,7 @@ import time
 from collections import deque
 from typing import Callable
 
-DEFAULT_MARGIN = 0.02
+DEFAULT_MARGIN = 0.05
 
 
 class RateLimiter:
