@@ -71,5 +71,39 @@ def build_demo(target: str | Path, echo: Callable[[str], None] = print) -> DemoR
     return result
 
 
+def _import(conn, root: Path, exports: Path) -> str:
+    """Import the bundled CNKI and Wanfang exports (as a reviewer would download them)."""
+    from review.importer import import_files
+
+    src = root / "downloads"
+    src.mkdir(exist_ok=True)
+    paths = []
+    for name in EXPORT_FILES:
+        dest = src / name
+        shutil.copyfile(demo_data(f"exports/{name}"), dest)
+        paths.append(dest)
+    done = import_files(conn, paths, actor=DEMO_ACTOR)
+    return "; ".join(f"{f.source} {f.found} records ({f.added} new)" for f in done)
+
+
+def _dedup(conn, root: Path, exports: Path) -> str:
+    """Group duplicates; settle the doubtful pairs as the adjudicator would."""
+    from review.dedup import store
+
+    s = store.run(conn, DEMO_ACTOR)
+    settled = 0
+    for pair in store.open_pairs(conn):
+        store.decide(conn, pair["pair_id"], "merge", DEMO_ADJUDICATOR,
+                     note="demo: the same paper in CNKI and Wanfang (translated title)")
+        settled += 1
+    dd = status(conn)["deduplication"]
+    return (f"{s.records} records, {s.certain} certain duplicate pair(s), {settled} possible "
+            f"pair(s) merged by {DEMO_ADJUDICATOR} after review: {dd['unique']} unique records")
+
+
+EXPORT_FILES = ("cnki_car_t_noteexpress.net", "wanfang_car_t_noteexpress.net")
+DEMO_ACTOR = "QZ"
+DEMO_ADJUDICATOR = "JM"
+
 # Steps after init: (name, function(conn, root, exports) -> one-line summary).
-_STEPS: list[tuple[str, Callable]] = []
+_STEPS: list[tuple[str, Callable]] = [("import", _import), ("dedup", _dedup)]

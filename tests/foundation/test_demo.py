@@ -25,7 +25,11 @@ def test_demo_builds_a_project(tmp_path):
     assert db.exists()
     st = CliRunner().invoke(main, ["--db", str(db), "status", "--json"])
     assert st.exit_code == 0, st.output
-    assert json.loads(st.output)["protocol"]["id"] == "car-t-2025"
+    doc = json.loads(st.output)
+    assert doc["protocol"]["id"] == "car-t-2025"
+    # the bundled CNKI (5) and Wanfang (4) exports share 3 papers, one only by its translated title
+    assert doc["identification"]["by_source"] == {"CNKI": 5, "Wanfang": 4}
+    assert doc["deduplication"]["unique"] == 6
 
 
 def test_demo_can_be_run_twice(tmp_path):
