@@ -1,0 +1,83 @@
+"""`review pool`: meta-analysis of proportions (R meta::metaprop parity)."""
+
+from __future__ import annotations
+
+import click
+
+from review.cli.common import command, db_path, emit_json, json_option
+from review.errors import BadInput
+
+SM_CHOICES = ("PLOGIT", "PFT", "PAS", "PRAW", "PLN")
+TAU_CHOICES = ("DL", "REML", "PM", "ML", "HE", "SJ")
+CI_CHOICES = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
+
+
+def register(main: click.Group) -> None:
+    @command(main, "pool")
+    @click.option("--data", "data", type=click.Path(dir_okay=False),
+                  help="CSV or TSV file with one row per study (else the project's reconciled data).")
+    @click.option("--events", "events_col", help="Column with the number of events (with --data).")
+    @click.option("--n", "n_col", help="Column with the number of participants (with --data).")
+    @click.option("--study", "study_col", help="Column with study labels (default: row numbers).")
+    @click.option("--by", "by", help="Column (or project field) defining subgroups.")
+    @click.option("--outcome", help="Protocol outcome to pool (project data only).")
+    @click.option("--sm", type=click.Choice(SM_CHOICES), default="PLOGIT", show_default=True,
+                  help="Transformation of the proportions.")
+    @click.option("--method", type=click.Choice(("GLMM", "Inverse")), default=None,
+                  help="Pooling method [default: GLMM for PLOGIT, else Inverse].")
+    @click.option("--tau", "method_tau", type=click.Choice(TAU_CHOICES), default=None,
+                  help="tau^2 estimator [default: ML for GLMM, REML for Inverse].")
+    @click.option("--hakn", is_flag=True, help="Hartung-Knapp CI for the random-effects estimate.")
+    @click.option("--ci", "method_ci", type=click.Choice(CI_CHOICES), default="CP", show_default=True,
+                  help="Confidence interval for each study's proportion.")
+    @click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
+    @click.option("--forest", type=click.Path(dir_okay=False), help="Write a forest plot (.svg or .png).")
+    @click.option("--funnel", type=click.Path(dir_okay=False), help="Write a funnel plot (.svg or .png).")
+    @json_option
+    def pool_cmd(data, events_col, n_col, study_col, by, outcome, sm, method, method_tau, hakn,
+                 method_ci, level, forest, funnel, as_json) -> None:
+        """Pool proportions (events/n) as R meta::metaprop does.
+
+        With --data FILE pools the studies in a CSV/TSV file (--events and --n
+        name its columns); otherwise pools the project's reconciled extraction
+        data for --outcome. Defaults follow meta >= 8: PLOGIT, GLMM, ML tau^2,
+        Clopper-Pearson study CIs, prediction interval with t(k-1).
+        """
+        from review.pooling import metaprop
+        from review.pooling.report import summary_text, to_json
+
+        if data is not None:
+            from review.pooling.data import read_counts
+
+            if not events_col or not n_col:
+                raise BadInput("--data needs --events COL and --n COL")
+            d = read_counts(data, events_col, n_col, study_col, by)
+            studies, events, n, groups = d.studies, d.events, d.n, d.groups
+        else:
+            from review.db import open_db
+            from review.pooling import project_data
+
+            conn = open_db(db_path())
+            try:
+                studies, events, n, groups = project_data(conn, outcome, by)
+            finally:
+                conn.close()
+        for path in (forest, funnel):
+            if path and not path.lower().endswith((".svg", ".png")):
+                raise BadInput(f"plot file must end in .svg or .png: {path}")
+        res = metaprop(events, n, studies, by=groups, sm=sm, method=method, method_tau=method_tau,
+                       hakn=hakn, level=level, method_ci=method_ci)
+        if forest or funnel:
+            from review.pooling.plots import forest_plot, funnel_plot
+
+            if forest:
+                forest_plot(res, forest)
+            if funnel:
+                funnel_plot(res, funnel)
+        if as_json:
+            emit_json(to_json(res))
+            return
+        click.echo(summary_text(res))
+        for path in (forest, funnel):
+            if path:
+                click.echo(f"wrote {path}")

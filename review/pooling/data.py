@@ -1,0 +1,111 @@
+"""Read study counts from a CSV or TSV file for ``review pool --data``.
+
+Tab-separated when the name ends in .tsv/.tab or the header line sniffs so;
+columns are matched exactly, then case-insensitively. Every problem raises
+BadInput naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from review.errors import BadInput
+
+MISSING = {"", "na", "nan", "null", "none", "."}
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """Counts per study as read from a file (rows with a missing outcome are skipped)."""
+
+    studies: tuple[str, ...]
+    events: tuple[int, ...]
+    n: tuple[int, ...]
+    groups: tuple[str, ...] | None
+    skipped: tuple[str, ...]
+
+
+def _delimiter(path: Path, head: str) -> str:
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(head.splitlines()[0] if head else "", delimiters=",\t;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _column(header: list[str], name: str, path: Path, option: str) -> int:
+    if name in header:
+        return header.index(name)
+    low = [h.lower() for h in header]
+    if name.lower() in low:
+        return low.index(name.lower())
+    raise BadInput(f"no column {name!r} for {option} (columns: {', '.join(header)})", where=f"{path}:1")
+
+
+def _count(value: str, label: str, where: str) -> int | None:
+    v = value.strip()
+    if v.lower() in MISSING:
+        return None
+    try:
+        f = float(v)
+    except ValueError:
+        raise BadInput(f"{label} is not a number: {value!r}", where=where) from None
+    if not f.is_integer():
+        raise BadInput(f"{label} must be a whole number, got {value!r}", where=where)
+    if f < 0:
+        raise BadInput(f"{label} must not be negative, got {value!r}", where=where)
+    return int(f)
+
+
+def read_counts(path: str | Path, events: str, n: str, study: str | None = None,
+                by: str | None = None) -> StudyData:
+    """Counts from ``path``; rows whose events or n is missing are skipped (and listed).
+
+    Errors (bad numbers, events > n, n < 1, a missing subgroup) name file:line
+    and the study.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise BadInput(f"cannot read data file: {exc.strerror}", where=str(path)) from None
+    rows = list(csv.reader(text.splitlines(), delimiter=_delimiter(path, text[:4096])))
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise BadInput("empty data file", where=str(path))
+    header = [h.strip() for h in rows[0]]
+    ie = _column(header, events, path, "--events")
+    inn = _column(header, n, path, "--n")
+    ist = _column(header, study, path, "--study") if study else None
+    iby = _column(header, by, path, "--by") if by else None
+    names, ev, nn, groups, skipped = [], [], [], [], []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        name = row[ist].strip() if ist is not None else str(len(names) + len(skipped) + 1)
+        where = f"{path}:{lineno} (study {name!r})"
+        x = _count(row[ie], "events", where)
+        m = _count(row[inn], "n", where)
+        if x is None or m is None:
+            skipped.append(name)
+            continue
+        if m < 1:
+            raise BadInput(f"n must be at least 1, got {m}", where=where)
+        if x > m:
+            raise BadInput(f"events ({x}) exceed n ({m})", where=where)
+        if iby is not None:
+            g = row[iby].strip()
+            if g.lower() in MISSING:
+                raise BadInput(f"missing subgroup in column {by!r}", where=where)
+            groups.append(g)
+        names.append(name)
+        ev.append(x)
+        nn.append(m)
+    if not names:
+        raise BadInput("no study with both events and n", where=str(path))
+    return StudyData(tuple(names), tuple(ev), tuple(nn), tuple(groups) if iby is not None else None,
+                     tuple(skipped))
