@@ -101,9 +101,60 @@ def _dedup(conn, root: Path, exports: Path) -> str:
             f"pair(s) merged by {DEMO_ADJUDICATOR} after review: {dd['unique']} unique records")
 
 
+def _pool(conn, root: Path, exports: Path) -> str:
+    """Pool the curated studies for each outcome of the primary analysis:
+    overall and by each subgroup, with tables and forest/funnel plots."""
+    import csv
+    import json
+
+    from review.pooling import metaprop
+    from review.pooling.outcomes import find_outcome, outcome_data, read_study_table
+    from review.pooling.plots import forest_plot, funnel_plot
+    from review.pooling.report import to_json
+    from review.project import project_protocol
+
+    protocol = project_protocol(conn)
+    analysis = next(a for a in protocol.analyses if a.name == "primary")
+    table = demo_data("seed_studies.tsv")
+    rows = read_study_table(table)
+    curated = exports / "curated_studies.tsv"
+    shutil.copyfile(table, curated)
+    docs, lines, summary = {}, [], []
+    for name in analysis.outcomes:
+        outcome = find_outcome(protocol, name)
+        for by in (None, *analysis.subgroups):
+            data = outcome_data(outcome, rows, by=by, where=str(table))
+            res = metaprop(data.events, data.n, data.studies, by=data.groups)
+            tag = name if by is None else f"{name}_by_{by}"
+            docs[tag] = to_json(res)
+            title = outcome.label + ("" if by is None else f", by {by}")
+            for ext in ("png", "svg"):
+                forest_plot(res, exports / f"forest_{tag}.{ext}", title=title)
+            if by is None:
+                funnel_plot(res, exports / f"funnel_{name}.png", title=outcome.label)
+            for label, r in [("all", res), *[(g.name, g.result) for g in res.subgroups]]:
+                lines.append({
+                    "outcome": name, "by": by or "", "group": label, "k": r.k,
+                    "events": r.events, "n": r.n, "estimate": round(r.random.estimate, 4),
+                    "lower": round(r.random.lower, 4), "upper": round(r.random.upper, 4),
+                    "I2": round(r.I2, 4), "tau2": round(r.tau2, 4),
+                    "between_Q": "" if by is None or label != "all" else round(res.between.Q, 3),
+                    "between_p": "" if by is None or label != "all" else round(res.between.p, 4),
+                })
+            if by is None:
+                summary.append(f"{name} {100 * res.random.estimate:.0f}% [{100 * res.random.lower:.0f}-"
+                               f"{100 * res.random.upper:.0f}], k={res.k}, I2 {100 * res.I2:.0f}%")
+    with (exports / "pooled.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(lines[0]))
+        w.writeheader()
+        w.writerows(lines)
+    (exports / "pooled.json").write_text(json.dumps(docs, indent=2), encoding="utf-8")
+    return f"{len(rows)} curated studies, GLMM (metaprop defaults): " + "; ".join(summary)
+
+
 EXPORT_FILES = ("cnki_car_t_noteexpress.net", "wanfang_car_t_noteexpress.net")
 DEMO_ACTOR = "QZ"
 DEMO_ADJUDICATOR = "JM"
 
 # Steps after init: (name, function(conn, root, exports) -> one-line summary).
-_STEPS: list[tuple[str, Callable]] = [("import", _import), ("dedup", _dedup)]
+_STEPS: list[tuple[str, Callable]] = [("import", _import), ("dedup", _dedup), ("pool", _pool)]

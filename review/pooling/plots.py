@@ -157,6 +157,6 @@ def funnel_plot(res: MetaResult, path: str | Path, title: str | None = None) -> 
 def _save(fig, path: str | Path, plt) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=110, bbox_inches="tight")
+    fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=110, bbox_inches="tight", pad_inches=0.3)
     plt.close(fig)
     return path
