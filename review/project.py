@@ -129,7 +129,11 @@ def status(conn: sqlite3.Connection) -> dict:
         "database": {"schema_version": schema_version(conn), "tool_version": __version__},
         "people": {"reviewers": list(protocol.people.reviewers),
                    "adjudicators": list(protocol.people.adjudicators)},
-        "identification": {"records": n_records, "by_source": by_source, "searches": searches},
+        "identification": {
+            "records": n_records, "by_source": by_source, "searches": searches,
+            "completed": sum(1 for x in searches if x["status"] == "complete"),
+            "unfinished": sum(1 for x in searches if x["status"] != "complete"),
+        },
         "deduplication": {
             "records": n_records,
             "deduplicated": n_grouped > 0,
@@ -162,8 +166,11 @@ def format_status(s: dict) -> str:
         f"  people        reviewers {', '.join(s['people']['reviewers']) or '-'};"
         f" adjudicators {', '.join(s['people']['adjudicators']) or '-'}",
         "",
-        f"1 identification  {ident['records']} records from {len(ident['searches'])} searches/imports",
+        f"1 identification  {ident['records']} records from {ident['completed']} searches/imports",
     ]
+    if ident["unfinished"]:
+        lines[-1] += (f" ({ident['unfinished']} failed or interrupted, stored nothing;"
+                      " run the same search again to resume)")
     for src, n in ident["by_source"].items():
         lines.append(f"                    {src}: {n}")
     if dd["deduplicated"]:

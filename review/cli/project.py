@@ -58,7 +58,11 @@ def register(main: click.Group) -> None:
     @command(audit_group, "verify")
     @json_option
     def audit_verify(as_json: bool) -> None:
-        """Check the audit log's hash chain; exit 1 if it was tampered with."""
+        """Check the audit log's hash chain; exit 1 if it was tampered with.
+
+        Prints the hash of the newest entry: write it down elsewhere to be able
+        to show later that the log was not rewritten from that point back.
+        """
         from review.db import audit, open_db
         from review.errors import ProblemFound
 
@@ -68,11 +72,12 @@ def register(main: click.Group) -> None:
         finally:
             conn.close()
         if as_json:
-            emit_json({"ok": res.ok, "rows": res.rows, "first_bad_id": res.first_bad_id, "problem": res.problem})
+            emit_json({"ok": res.ok, "rows": res.rows, "first_bad_id": res.first_bad_id,
+                       "problem": res.problem, "head": res.head})
         if not res.ok:
             raise ProblemFound(f"audit log row {res.first_bad_id}: {res.problem}")
         if not as_json:
-            click.echo(f"audit log intact: {res.rows} entries")
+            click.echo(f"audit log intact: {res.rows} entries; head {res.head}")
 
     @command(audit_group, "log")
     @click.option("--limit", type=int, default=50, show_default=True, help="Show the last N entries.")

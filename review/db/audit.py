@@ -1,5 +1,10 @@
 """The audit log: who did what and when, each row chained to the previous
 one by SHA-256 so that an edit or deletion made outside review is detectable.
+
+The chain's head (last id and hash) is also kept in the ``project`` table, so
+that removing rows from the end is detected too; ``verify`` reports the head
+hash, which can be written down elsewhere (a lab notebook, a supplement) to
+anchor the log against someone who rewrites the whole database.
 """
 
 from __future__ import annotations
@@ -37,6 +42,11 @@ def log(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (ts, actor, action, target, det, prev, h),
     )
+    conn.execute(
+        "INSERT INTO project (key, value) VALUES ('audit_head', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (json.dumps({"id": cur.lastrowid, "hash": h}),),
+    )
     return cur.lastrowid
 
 
@@ -46,6 +56,7 @@ class AuditCheck:
     rows: int
     first_bad_id: int | None = None
     problem: str = ""
+    head: str = ""
 
 
 def verify(conn: sqlite3.Connection) -> AuditCheck:
@@ -61,7 +72,18 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
         if _digest(prev, r["ts"], r["actor"], r["action"], r["target"], r["details"]) != r["hash"]:
             return AuditCheck(False, n, r["id"], "row content does not match its hash (edited)")
         prev = r["hash"]
-    return AuditCheck(True, n)
+        last_id = r["id"]
+    stored = conn.execute("SELECT value FROM project WHERE key = 'audit_head'").fetchone()
+    if stored is not None:
+        head = json.loads(stored[0])
+        if n == 0 or head["hash"] != prev:
+            at = f"row {last_id}" if n else "no rows"
+            return AuditCheck(False, n, head["id"],
+                              f"the log ends at {at} but its recorded head is row {head['id']} "
+                              "(rows removed from the end)", prev)
+    elif n:
+        return AuditCheck(False, n, None, "the log has rows but no recorded head", prev)
+    return AuditCheck(True, n, head=prev)
 
 
 def entries(conn: sqlite3.Connection, limit: int | None = None) -> list[dict]:

@@ -211,8 +211,9 @@ class EutilsClient:
             elapsed = self._clock() - started
             if elapsed + delay > s.give_up_after:
                 raise NetworkError(
-                    f"PubMed E-utilities ({url}) failed {attempt} time(s) over {elapsed:.1f} s; "
-                    f"giving up (limit {s.give_up_after:g} s, REVIEW_EUTILS_GIVE_UP). "
+                    f"PubMed E-utilities ({url}) failed {attempt} time(s) in {elapsed:.1f} s, and the "
+                    f"next try ({delay:g} s later) would pass the {s.give_up_after:g} s allowed "
+                    f"(REVIEW_EUTILS_GIVE_UP); giving up. "
                     f"Last problem: {problem}. Run the same command again to resume."
                 )
             self.stats.retries += 1

@@ -121,6 +121,21 @@ def test_audit_chain_detects_tampering(tmp_path):
     assert not check.ok and check.first_bad_id == 2
 
 
+def test_audit_verify_detects_rows_removed_from_the_end(tmp_path):
+    res = init_project(SEED, tmp_path / "p.db")
+    conn = open_db(res.db_path)
+    with transaction(conn):
+        audit.log(conn, "QZ", "screen", "record:1", {"decision": "include"})
+    good = audit.verify(conn)
+    assert good.ok and len(good.head) == 64
+    conn.execute("DROP TRIGGER audit_append_only_d")
+    conn.execute("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)")
+    check = audit.verify(conn)
+    assert not check.ok and check.first_bad_id == 2 and "removed from the end" in check.problem
+    r = CliRunner().invoke(main, ["--db", str(res.db_path), "audit", "verify"])
+    assert r.exit_code == 1 and "removed from the end" in r.stderr
+
+
 def test_init_is_safe_to_run_again_and_records_protocol_changes(tmp_path):
     proto = tmp_path / "car-t-2025.toml"
     proto.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
