@@ -133,10 +133,13 @@ def register(main: click.Group) -> None:
     def decide_cmd(pair_id: int, decision: str, note: str | None, as_json: bool) -> None:
         """Decide a possible pair: merge the two records or keep them apart."""
         from review.clock import current_actor
-        from review.dedup.store import decide, get_pair, group_of
+        from review.dedup.store import decide, effective_decisions, get_pair, group_of
 
         conn = _open()
         try:
+            before = get_pair(conn, pair_id)
+            key = (min(before["record_a"], before["record_b"]), max(before["record_a"], before["record_b"]))
+            earlier = effective_decisions(conn).get(key)
             did = decide(conn, pair_id, decision, current_actor(), note)
             p = get_pair(conn, pair_id)
             ga, gb = group_of(conn, p["record_a"]), group_of(conn, p["record_b"])
@@ -149,6 +152,9 @@ def register(main: click.Group) -> None:
             state = "now in one group" if ga == gb else "in separate groups"
             click.echo(f"decision {did}: {decision} pair {pair_id}; records {p['record_a']} and "
                        f"{p['record_b']} are {state}")
+            if earlier and earlier != decision:
+                click.echo(f"  (this replaces the earlier decision '{earlier}'; "
+                           "'review dedup undo' takes it back)")
 
     @command(dedup_group, "explain")
     @click.argument("record_id", type=int)

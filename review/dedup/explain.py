@@ -59,7 +59,8 @@ def format_explanation(doc: dict) -> str:
         lines.append(f"record {rid} is not grouped with any other record")
     else:
         others = ", ".join(str(m) for m in members if m != rid)
-        lines.append(f"record {rid} is in group {doc['group_id']} with {others}")
+        word = "record" if len(members) == 2 else "records"
+        lines.append(f"record {rid} is a duplicate of {word} {others} (group {doc['group_id']})")
     for m in members:
         lines.append(f"  {m}: {doc['titles'].get(str(m), '')[:90]}")
     for link in doc["links"]:

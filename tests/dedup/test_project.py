@@ -62,7 +62,7 @@ def test_project_run_groups_explains_and_keeps_records(tmp_path):
     assert len(g) == 5 and g[1] == g[4] == 1 and g[5] == 5
     r = cli(db, "dedup", "explain", "4")
     assert r.exit_code == 0, r.output
-    assert "group 1 with 1" in r.output and "rule" in r.output and "title" in r.output
+    assert "duplicate of record 1 (group 1)" in r.output and "rule" in r.output and "title" in r.output
     ex = json.loads(cli(db, "dedup", "explain", "4", "--json").output)
     assert ex["members"] == [1, 4] and ex["links"][0]["fields"]["pmid"] == "na"
     conn = open_db(db)
@@ -132,3 +132,16 @@ def test_both_contract_forms_and_subcommands_share_the_group(tmp_path):
     assert r.exit_code == 0 and "pairs" in r.output and "FILE..." in r.output
     r = CliRunner().invoke(main, ["dedup", "--db", str(tmp_path / "none.db")])
     assert r.exit_code == 2 and "no project database" in r.output
+
+
+def test_a_changed_decision_says_what_it_replaces(tmp_path):
+    db = make_project(tmp_path)
+    assert cli(db, "dedup").exit_code == 0
+    pid = json.loads(cli(db, "dedup", "pairs", "--json").output)[0]["pair_id"]
+    first = cli(db, "dedup", "decide", str(pid), "keep")
+    assert first.exit_code == 0 and "replaces" not in first.output
+    second = cli(db, "dedup", "decide", str(pid), "merge")
+    assert second.exit_code == 0
+    assert "replaces the earlier decision 'keep'" in second.output
+    r = cli(db, "dedup", "explain", "5")
+    assert "is a duplicate of record" in r.output, r.output
