@@ -22,13 +22,17 @@ from review.errors import BadInput
 from review.models import Record
 from review.sources.readers import parse_bytes, read_bytes
 
-FIXED_SOURCES = {"cnki": "CNKI", "wanfang": "Wanfang", "pubmed-xml": "PubMed", "medline": "PubMed",
-                 "wos": "Web of Science"}
+# CNKI and Wanfang are not fixed: their parsers also read Refer/RefWorks/NoteExpress
+# text from other databases, and mark records CNKI/Wanfang only on a marker.
+FIXED_SOURCES = {"pubmed-xml": "PubMed", "medline": "PubMed", "wos": "Web of Science"}
 # substrings of a record's database field (RIS DB/DP, EndNote remote-database) -> source name
+CHINESE_SOURCES = {"cnki": "CNKI", "wanfang": "Wanfang"}
 DATABASE_NAMES = (("embase", "Embase"), ("scopus", "Scopus"), ("ovid", "Ovid"), ("proquest", "ProQuest"),
                   ("web of science", "Web of Science"), ("pubmed", "PubMed"), ("medline", "PubMed"),
-                  ("nlm", "PubMed"), ("cnki", "CNKI"), ("万方", "Wanfang"), ("wanfang", "Wanfang"))
+                  ("nlm", "PubMed"), ("cnki", "CNKI"), ("知网", "CNKI"), ("万方", "Wanfang"),
+                  ("wanfang", "Wanfang"))
 CHUNK = 500
+SKIPPED_SHOWN = 10  # record numbers of skipped empty records listed in the summary
 
 
 @dataclass
@@ -40,6 +44,7 @@ class ParsedFile:
     source: str
     sha256: str
     records: list[Record]
+    skipped: list[int] = field(default_factory=list)  # numbers (1-based) of empty records left out
 
 
 @dataclass
@@ -55,6 +60,8 @@ class FileImport:
     already_imported: bool
     coverage: dict[str, int] = field(default_factory=dict)
     search_id: int | None = None
+    skipped_empty: int = 0
+    skipped_records: list[int] = field(default_factory=list)  # the first SKIPPED_SHOWN of them
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -74,23 +81,55 @@ def coverage(records: Sequence[Record]) -> dict[str, int]:
     }
 
 
+def is_empty(record: Record) -> bool:
+    """True for a record with no title, abstract, authors, DOI or PMID (nothing to screen)."""
+    return not (record.title or record.abstract or record.authors or record.doi or record.pmid)
+
+
+def drop_empty(records: Sequence[Record]) -> tuple[list[Record], list[int]]:
+    """(records worth storing, 1-based numbers of the empty records left out)."""
+    kept, skipped = [], []
+    for n, rec in enumerate(records, 1):
+        if is_empty(rec):
+            skipped.append(n)
+        else:
+            kept.append(rec)
+    return kept, skipped
+
+
 def default_source(format: str, records: Sequence[Record], path: str | Path,
                    protocol_names: dict[str, str] | None = None) -> str:
     """The source name for a file when --source is not given.
 
     The protocol's [[sources.databases]] entry naming this file (or the only
-    one with this format) wins; then the database fixed by the format (CNKI,
-    Wanfang, PubMed); then the database most records name (RIS DB/DP); else
-    the file's stem.
+    one with this format) wins; then the database fixed by the format
+    (PubMed, Web of Science); then the database most records name (RIS DB/DP,
+    Refer %W, RefWorks DS, NoteExpress {Database Provider}, or CNKI/Wanfang
+    when the export carries their marker); else the file's stem.
+
+    The cnki/wanfang parsers also read Refer, RefWorks and NoteExpress text
+    from other databases, so for those formats the protocol's entry for the
+    format is used only when the content is marked CNKI/Wanfang.
     """
     names = protocol_names or {}
     p = Path(path)
     if p.name in names:
         return names[p.name]
-    if format in names:
+    chinese = CHINESE_SOURCES.get(format)
+    if format in names and not chinese:
         return names[format]
     if format in FIXED_SOURCES:
         return FIXED_SOURCES[format]
+    found = _named_database(records)
+    if not found and chinese and any(_marked(rec, chinese) for rec in records):
+        found = chinese
+    if found and found == chinese and format in names:
+        return names[format]
+    return found or p.stem
+
+
+def _named_database(records: Sequence[Record]) -> str | None:
+    """The database most records name in their database field (Embase first)."""
     votes: Counter[str] = Counter()
     for rec in records:
         db = dict(rec.raw).get("database", "").lower()
@@ -100,7 +139,15 @@ def default_source(format: str, records: Sequence[Record], path: str | Path,
                 break
     if votes.get("Embase"):  # Embase exports mark MEDLINE-indexed records "DB - Medline"
         return "Embase"
-    return votes.most_common(1)[0][0] if votes else p.stem
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _marked(record: Record, database: str) -> bool:
+    """A CNKI/Wanfang-format record naming another provider, but in Chinese or with the database's marker."""
+    from review.sources.cnki import from_database
+
+    return from_database("\n".join((record.title, record.journal, record.url, *record.authors,
+                                     *(v for _, v in record.raw))), database)
 
 
 def protocol_source_names(conn: sqlite3.Connection) -> dict[str, str]:
@@ -131,7 +178,8 @@ def parse_files(paths: Sequence[str | Path], format: str = "auto", source: str |
         data = read_bytes(path)
         fmt, records = parse_bytes(data, str(path), format)
         name = source or default_source(fmt, records, path, protocol_names)
-        parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records))
+        records, skipped = drop_empty(records)
+        parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records, skipped))
     return parsed
 
 
@@ -144,6 +192,10 @@ def _already_imported(conn: sqlite3.Connection, pf: ParsedFile) -> bool:
     return row is not None
 
 
+def _skipped(pf: ParsedFile) -> tuple[int, list[int]]:
+    return len(pf.skipped), pf.skipped[:SKIPPED_SHOWN]
+
+
 def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor: str | None = None,
                 progress: Callable[[int], None] | None = None) -> list[FileImport]:
     """Store parsed files in one transaction; one search-log entry per file."""
@@ -154,7 +206,7 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
             cov = coverage(pf.records)
             if _already_imported(conn, pf):
                 results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), 0,
-                                          len(pf.records), True, cov))
+                                          len(pf.records), True, cov, None, *_skipped(pf)))
                 if progress:
                     progress(len(pf.records))
                 continue
@@ -169,12 +221,14 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
                 if progress:
                     progress(len(chunk))
             finish_search(conn, sid, status="complete", count_reported=len(pf.records),
-                          count_found=len(pf.records), count_added=added, details={"coverage": cov})
+                          count_found=len(pf.records), count_added=added,
+                          details={"coverage": cov, "skipped_empty": len(pf.skipped)})
             audit.log(conn, actor, "import", pf.path,
                       {"source": pf.source, "format": pf.format, "sha256": pf.sha256,
-                       "found": len(pf.records), "added": added, "search_id": sid})
+                       "found": len(pf.records), "added": added, "search_id": sid,
+                       "skipped_empty": len(pf.skipped)})
             results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), added, present,
-                                      False, cov, sid))
+                                      False, cov, sid, *_skipped(pf)))
     return results
 
 

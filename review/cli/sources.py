@@ -15,8 +15,14 @@ PROGRESS_MIN = 5000  # records: below this no progress bar
 def _coverage_line(cov: dict[str, int]) -> str:
     n = cov["records"]
     parts = [f"{label} {cov[key]}/{n}" for key, label in
-             (("abstract", "abstract"), ("doi", "DOI"), ("year", "year"), ("issn", "ISSN"), ("pmid", "PMID"))]
+             (("title", "title"), ("authors", "authors"), ("abstract", "abstract"), ("doi", "DOI"), ("year", "year"), ("issn", "ISSN"), ("pmid", "PMID"))]
     return "  has: " + ", ".join(parts)
+
+
+def _skipped_line(count: int, numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers)) + (", ..." if count > len(numbers) else "")
+    noun = "record" if count == 1 else "records"
+    return f"  skipped {count} empty {noun} (no title, abstract, authors, DOI or PMID): {noun} {shown}"
 
 
 def register(main: click.Group) -> None:
@@ -58,6 +64,8 @@ def register(main: click.Group) -> None:
                        f"{r.added} added, {r.already_present} already present")
             if r.already_imported:
                 click.echo("  this file was imported before: nothing changed")
+            if r.skipped_empty:
+                click.echo(_skipped_line(r.skipped_empty, r.skipped_records))
             click.echo(_coverage_line(r.coverage))
         if len(results) > 1:
             click.echo(f"total: {totals['found']} records, {totals['added']} added, "

@@ -34,6 +34,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# cell values that mean "no value" (as review dedup reads them)
+MISSING = frozenset({"na", "n/a", "null", "none", "nan", "-"})
+
+
 def _columns(header: list[str]) -> dict[str, int]:
     lower = {h.strip().lstrip("\ufeff").lower(): i for i, h in enumerate(header)}
     found = {}
@@ -67,7 +71,14 @@ def parse_csv(data: bytes, where: str) -> Iterator[Record]:
             if len(row) > len(header):
                 raise BadInput(f"{len(row)} cells but the header has {len(header)} (unquoted delimiter?)",
                                where=f"{where}, line {reader.line_num} (record {n})")
-            yield _record({k: (row[i].strip() if i < len(row) else "") for k, i in cols.items()}, n, where)
+            cells = {k: (row[i].strip() if i < len(row) else "") for k, i in cols.items()}
+            if cells.get("year", "").lower() in MISSING:
+                cells["year"] = ""
+            record = _record(cells, n, where)
+            if cells.get("year") and record.year is None:
+                raise BadInput(f"line {reader.line_num} (record {n}): year {cells['year']!r} is not a year",
+                               where=where)
+            yield record
     except csv.Error as exc:
         raise BadInput(f"line {reader.line_num}: {exc}", where=where) from None
     if n == 0:

@@ -32,8 +32,8 @@ def parse_endnote_xml(data: bytes, where: str) -> Iterator[Record]:
         root = ET.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1))
     except ET.ParseError as exc:
         line, col = exc.position
-        reason = str(exc).split(":")[0]
-        raise BadInput(f"line {line}, column {col}: XML is {reason} (truncated or damaged file?)",
+        reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise BadInput(f"the XML ends early or is damaged ({reason}) at line {line}, column {col}",
                        where=where) from None
     records = root.findall("./records/record") if root.tag == "xml" else root.findall(".//record")
     if not records:

@@ -71,8 +71,9 @@ def _iter_articles(source: BinaryIO | str, where: str) -> Iterator[Record]:
     except ET.ParseError as exc:
         line, col = exc.position
         raise BadInput(
-            f"XML is truncated or not well formed ({exc.msg if hasattr(exc, 'msg') else exc}) "
-            f"at line {line}, column {col}, after article {index}",
+            f"the XML ends early or is damaged"
+            f" ({re.sub(r': line [0-9]+, column [0-9]+$', '', str(exc))})"
+            f" at line {line}, column {col}, after article {index}",
             where=f"{where}:{line}",
         ) from None
     if not root_seen:

@@ -2,9 +2,11 @@
 
 Accepted: UTF-8 (with or without BOM), UTF-16 with a BOM, UTF-16 without a
 BOM when its pattern of NUL bytes makes it unambiguous, and GB18030/GBK when
-the caller allows it (CNKI and Wanfang exports). Anything else -- binary data,
-Latin-1 or another legacy code page -- is refused with the line and byte that
-does not decode, never turned into silent mojibake.
+the caller allows it (CNKI and Wanfang exports) and the bytes look like
+Chinese text. Anything else -- binary data, Latin-1 or another legacy code
+page -- is refused with the line and byte that does not decode, never turned
+into silent mojibake. (Latin-1 accents followed by a letter, as in
+``M\xe9tabolisme``, are also valid GB18030 bytes; see looks_chinese.)
 """
 
 from __future__ import annotations
@@ -20,6 +22,32 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def has_cjk(text: str) -> bool:
     """True when the text holds Chinese/Japanese ideographs."""
     return bool(_CJK.search(text))
+
+
+# Share of GB18030 double-byte characters that must lie in the GB2312 area
+# (both bytes 0xA1-0xFE) where common hanzi and full-width punctuation live.
+# Latin-1 text read as GB18030 pairs an accent with the ASCII letter after it
+# (second byte < 0x80), so it falls far below this.
+GB2312_SHARE = 0.9
+
+
+def looks_chinese(data: bytes) -> bool:
+    """True when the non-ASCII bytes read as GB18030 are mostly GB2312-area hanzi."""
+    pairs = in_area = 0
+    i, n = 0, len(data)
+    while i < n:
+        lead = data[i]
+        if lead < 0x80 or lead in (0x80, 0xFF) or i + 1 >= n:
+            i += 1
+            continue
+        trail = data[i + 1]
+        if 0x30 <= trail <= 0x39:  # four-byte GB18030 sequence (rare characters)
+            i += 4
+            continue
+        pairs += 1
+        in_area += 0xA1 <= lead <= 0xFE and 0xA1 <= trail <= 0xFE
+        i += 2
+    return pairs > 0 and in_area >= GB2312_SHARE * pairs
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -68,11 +96,11 @@ def decode(data: bytes, where: str, *, allow_gb18030: bool = False) -> str:
         except UnicodeDecodeError:
             pass
         else:
-            if has_cjk(text):
+            if has_cjk(text) and looks_chinese(data):
                 return _newlines(text)
     bad = data[utf8_error.start]
     line = _line_of(data, utf8_error.start)
-    hint = "GB18030/GBK" if allow_gb18030 else "UTF-8"
+    hint = "UTF-8 or GB18030/GBK" if allow_gb18030 else "UTF-8"
     raise BadInput(
         f"line {line}: byte 0x{bad:02x} is not valid {hint} text"
         " (the file is in another encoding, e.g. Latin-1); re-export it as UTF-8",
