@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from review.cli.common import command, db_path, emit_json, json_option
@@ -14,13 +16,16 @@ CI_CHOICES = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
 
 def register(main: click.Group) -> None:
     @command(main, "pool")
-    @click.option("--data", "data", type=click.Path(dir_okay=False),
+    @click.option("--data", "data", type=click.Path(dir_okay=False), metavar="FILE",
                   help="CSV or TSV file with one row per study (else the project's reconciled data).")
-    @click.option("--events", "events_col", help="Column with the number of events (with --data).")
-    @click.option("--n", "n_col", help="Column with the number of participants (with --data).")
-    @click.option("--study", "study_col", help="Column with study labels (default: row numbers).")
-    @click.option("--by", "by", help="Column (or project field) defining subgroups.")
-    @click.option("--outcome", help="Protocol outcome to pool (project data only).")
+    @click.option("--events", "events_col", metavar="COLUMN", help="Column with the number of events (with --data).")
+    @click.option("--n", "n_col", metavar="COLUMN", help="Column with the number of participants (with --data).")
+    @click.option("--study", "study_col", metavar="COLUMN", help="Column with study labels (default: row numbers).")
+    @click.option("--drop-missing", is_flag=True,
+                  help="Leave out studies whose events or n is missing (else an error); "
+                       "they are listed on stderr and in the notes.")
+    @click.option("--by", "by", metavar="COLUMN", help="Column (or project field) defining subgroups.")
+    @click.option("--outcome", metavar="NAME", help="Protocol outcome to pool (project data only).")
     @click.option("--sm", type=click.Choice(SM_CHOICES), default="PLOGIT", show_default=True,
                   help="Transformation of the proportions.")
     @click.option("--method", type=click.Choice(("GLMM", "Inverse")), default=None,
@@ -31,10 +36,10 @@ def register(main: click.Group) -> None:
     @click.option("--ci", "method_ci", type=click.Choice(CI_CHOICES), default="CP", show_default=True,
                   help="Confidence interval for each study's proportion.")
     @click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
-    @click.option("--forest", type=click.Path(dir_okay=False), help="Write a forest plot (.svg or .png).")
-    @click.option("--funnel", type=click.Path(dir_okay=False), help="Write a funnel plot (.svg or .png).")
+    @click.option("--forest", type=click.Path(dir_okay=False), metavar="FILE", help="Write a forest plot (.svg or .png).")
+    @click.option("--funnel", type=click.Path(dir_okay=False), metavar="FILE", help="Write a funnel plot (.svg or .png).")
     @json_option
-    def pool_cmd(data, events_col, n_col, study_col, by, outcome, sm, method, method_tau, hakn,
+    def pool_cmd(data, events_col, n_col, study_col, drop_missing, by, outcome, sm, method, method_tau, hakn,
                  method_ci, level, forest, funnel, as_json) -> None:
         """Pool proportions (events/n) as R meta::metaprop does.
 
@@ -42,17 +47,33 @@ def register(main: click.Group) -> None:
         name its columns); otherwise pools the project's reconciled extraction
         data for --outcome. Defaults follow meta >= 8: PLOGIT, GLMM, ML tau^2,
         Clopper-Pearson study CIs, prediction interval with t(k-1).
+        A missing events or n is an error naming the file, line and study
+        (--drop-missing leaves such studies out and lists them).
+
+        \b
+        Examples:
+          review pool --data counts.csv --events events --n n --study study
+          review pool --data counts.csv --events events --n n --study study \\
+              --by cancer --method Inverse --tau DL --forest forest.png
         """
         from review.pooling import metaprop
+        from review.pooling.plots import check_folder
         from review.pooling.report import summary_text, to_json
 
+        # Plot paths first: a typo must fail before any reading or computing.
+        for path in (forest, funnel):
+            if path:
+                if not path.lower().endswith((".svg", ".png")):
+                    raise BadInput(f"plot file must end in .svg or .png: {path}")
+                check_folder(path)
+        dropped: tuple[str, ...] = ()
         if data is not None:
             from review.pooling.data import read_counts
 
             if not events_col or not n_col:
-                raise BadInput("--data needs --events COL and --n COL")
-            d = read_counts(data, events_col, n_col, study_col, by)
-            studies, events, n, groups = d.studies, d.events, d.n, d.groups
+                raise BadInput("--data needs --events COLUMN and --n COLUMN")
+            d = read_counts(data, events_col, n_col, study_col, by, drop_missing=drop_missing)
+            studies, events, n, groups, dropped = d.studies, d.events, d.n, d.groups, d.skipped
         else:
             from review.db import open_db
             from review.pooling import project_data
@@ -62,11 +83,13 @@ def register(main: click.Group) -> None:
                 studies, events, n, groups = project_data(conn, outcome, by)
             finally:
                 conn.close()
-        for path in (forest, funnel):
-            if path and not path.lower().endswith((".svg", ".png")):
-                raise BadInput(f"plot file must end in .svg or .png: {path}")
         res = metaprop(events, n, studies, by=groups, sm=sm, method=method, method_tau=method_tau,
                        hakn=hakn, level=level, method_ci=method_ci)
+        if dropped:
+            note = (f"left out {len(dropped)} {'study' if len(dropped) == 1 else 'studies'} "
+                    f"with missing events or n: {', '.join(dropped)}")
+            click.echo(f"note: {note}", err=True)
+            res = dataclasses.replace(res, notes=(note, *res.notes))
         if forest or funnel:
             from review.pooling.plots import forest_plot, funnel_plot
 

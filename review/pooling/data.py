@@ -2,7 +2,9 @@
 
 Tab-separated when the name ends in .tsv/.tab or the header line sniffs so;
 columns are matched exactly, then case-insensitively. Every problem raises
-BadInput naming the file and line.
+BadInput naming the file and line. A missing events or n (empty, NA, nan, ...) is
+an error too, unless the caller asks to leave such rows out (``drop_missing``):
+then they are listed in ``StudyData.skipped``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ MISSING = {"", "na", "nan", "null", "none", "."}
 
 @dataclass(frozen=True)
 class StudyData:
-    """Counts per study as read from a file (rows with a missing outcome are skipped)."""
+    """Counts per study as read from a file.
+
+    ``skipped``: "study (line N)" for each row left out for a missing events or n
+    (only with ``drop_missing``).
+    """
 
     studies: tuple[str, ...]
     events: tuple[int, ...]
@@ -61,11 +67,12 @@ def _count(value: str, label: str, where: str) -> int | None:
 
 
 def read_counts(path: str | Path, events: str, n: str, study: str | None = None,
-                by: str | None = None) -> StudyData:
-    """Counts from ``path``; rows whose events or n is missing are skipped (and listed).
+                by: str | None = None, *, drop_missing: bool = False) -> StudyData:
+    """Counts from ``path``, one study per non-empty row.
 
-    Errors (bad numbers, events > n, n < 1, a missing subgroup) name file:line
-    and the study.
+    Errors (a missing or bad number, events > n, n < 1, a missing subgroup) name
+    file:line and the study. With ``drop_missing`` rows whose events or n is
+    missing are left out and listed in ``skipped`` instead.
     """
     path = Path(path)
     try:
@@ -91,7 +98,11 @@ def read_counts(path: str | Path, events: str, n: str, study: str | None = None,
         x = _count(row[ie], "events", where)
         m = _count(row[inn], "n", where)
         if x is None or m is None:
-            skipped.append(name)
+            what = "events and n" if x is None and m is None else ("events" if x is None else "n")
+            if not drop_missing:
+                raise BadInput(f"{what} missing (fill it in, or use --drop-missing to leave the study out)",
+                               where=where)
+            skipped.append(f"{name} (line {lineno})")
             continue
         if m < 1:
             raise BadInput(f"n must be at least 1, got {m}", where=where)

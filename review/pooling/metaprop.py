@@ -54,6 +54,7 @@ def validate_counts(events, n, studies: Sequence[str]) -> tuple[np.ndarray, np.n
 def _defaults(sm: str, method: str | None, method_tau: str | None) -> tuple[str, str]:
     if sm not in SMS:
         raise BadInput(f"sm must be one of {', '.join(SMS)}, got {sm!r}")
+    defaulted = method is None
     method = method or ("GLMM" if sm == "PLOGIT" else "Inverse")
     if method not in METHODS:
         raise BadInput(f"method must be GLMM or Inverse, got {method!r}")
@@ -61,7 +62,8 @@ def _defaults(sm: str, method: str | None, method_tau: str | None) -> tuple[str,
         raise BadInput(f"method GLMM needs sm PLOGIT (got {sm}); use --method Inverse")
     method_tau = method_tau or ("ML" if method == "GLMM" else "REML")
     if method == "GLMM" and method_tau != "ML":
-        raise BadInput(f"GLMM estimates tau^2 by ML only, got {method_tau!r}")
+        glmm = "the GLMM, the default for PLOGIT," if defaulted else "the GLMM"
+        raise BadInput(f"--tau {method_tau} needs --method Inverse ({glmm} estimates tau^2 by ML)")
     if method_tau not in METHODS_TAU:
         raise BadInput(f"tau^2 method must be one of {', '.join(METHODS_TAU)}, got {method_tau!r}")
     return method, method_tau

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from review.errors import BadInput
 from review.pooling.results import MetaResult, Pooled
 
 
@@ -50,13 +51,15 @@ def _rows(res: MetaResult) -> list[tuple]:
         rows.extend(("study", s) for s in r.studies)
         if name is not None:
             rows.append(("diamond", (f"Random effects model ({name})", r.random, r.k)))
-            rows.append(("het", _het_text(r)))
+            if r.k >= 2:  # one study: no heterogeneity, so no (empty) line for it
+                rows.append(("het", _het_text(r)))
             rows.append(("blank", None))
     rows.append(("diamond", ("Common effect model", res.common, res.k)))
     rows.append(("diamond", ("Random effects model", res.random, res.k)))
     if res.prediction is not None:
         rows.append(("pi", res.prediction))
-    rows.append(("het", _het_text(res)))
+    if res.k >= 2:
+        rows.append(("het", _het_text(res)))
     if res.between is not None:
         b = res.between
         rows.append(("het", f"Test for subgroup differences: $\\chi^2_{{{b.df}}}$ = {b.Q:.2f} (p = {b.p:.2g})"))
@@ -73,7 +76,7 @@ def forest_plot(res: MetaResult, path: str | Path, title: str | None = None) -> 
     ax.set_ylim(len(rows) + 0.5, -1.5)
     ax.set_xlim(0, 1)
     trans = ax.get_yaxis_transform()
-    cols = {"label": -1.30, "events": -0.42, "n": -0.22, "ci": 1.05, "wc": 1.62, "wr": 1.85}
+    cols = {"label": -1.30, "events": -0.42, "n": -0.22, "ci": 1.05, "wc": 1.75, "wr": 2.00}
     glmm = res.method == "GLMM"
     head = [("label", "Study", "left"), ("events", "Events", "right"), ("n", "Total", "right"),
             ("ci", "Proportion  95%-CI", "left")]
@@ -154,9 +157,21 @@ def funnel_plot(res: MetaResult, path: str | Path, title: str | None = None) -> 
     return _save(fig, path, plt)
 
 
-def _save(fig, path: str | Path, plt) -> Path:
+def check_folder(path: str | Path) -> Path:
+    """``path`` as a Path; BadInput unless its folder exists (no folders are created)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = path.parent
+    if not folder.is_dir():
+        raise BadInput(f"folder {str(folder)!r} does not exist (create it first)", where=str(path))
+    return path
+
+
+def _save(fig, path: str | Path, plt) -> Path:
+    try:
+        path = check_folder(path)
+    except BadInput:
+        plt.close(fig)
+        raise
     fig.savefig(path, format=path.suffix.lower().lstrip("."), dpi=110, bbox_inches="tight", pad_inches=0.3)
     plt.close(fig)
     return path

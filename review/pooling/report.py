@@ -57,6 +57,11 @@ def _pct(v: float) -> str:
     return "NA" if not math.isfinite(v) else f"{100 * v:.2f}%"
 
 
+def _f(v: float | None, spec: str) -> str:
+    """``v`` formatted by ``spec``, or NA when missing or not finite (k = 1: no Q, no p)."""
+    return "NA" if v is None or not math.isfinite(v) else format(v, spec)
+
+
 def summary_text(r: MetaResult) -> str:
     """A short meta-style printout."""
     def line(label: str, p: Pooled) -> str:
@@ -67,14 +72,14 @@ def summary_text(r: MetaResult) -> str:
            line("Common effect model", r.common), line("Random effects model", r.random)]
     if r.prediction is not None:
         out.append(f"{'Prediction interval':<22}       [{r.prediction.lower:.4f}; {r.prediction.upper:.4f}]")
-    out.append(f"Heterogeneity: tau^2 = {r.tau2:.4f}; I^2 = {_pct(r.I2)} [{_pct(r.I2_lower)}; {_pct(r.I2_upper)}]; "
-               f"Q = {r.Q:.2f}, df = {r.Q_df}, p = {r.Q_p:.4g}")
+    out.append(f"Heterogeneity: tau^2 = {_f(r.tau2, '.4f')}; I^2 = {_pct(r.I2)} [{_pct(r.I2_lower)}; "
+               f"{_pct(r.I2_upper)}]; Q = {_f(r.Q, '.2f')}, df = {r.Q_df}, p = {_f(r.Q_p, '.4g')}")
     for g in r.subgroups:
         s = g.result
         out.append(f"  {g.name:<20}k = {s.k:<3} {s.random.estimate:.4f} [{s.random.lower:.4f}; {s.random.upper:.4f}]"
-                   f"  tau^2 = {s.tau2:.4f}; I^2 = {_pct(s.I2)}")
+                   f"  tau^2 = {_f(s.tau2, '.4f')}; I^2 = {_pct(s.I2)}")
     if r.between is not None:
-        out.append(f"Test for subgroup differences (random effects): Q = {r.between.Q:.2f}, "
-                   f"df = {r.between.df}, p = {r.between.p:.4g}")
+        out.append(f"Test for subgroup differences (random effects): Q = {_f(r.between.Q, '.2f')}, "
+                   f"df = {r.between.df}, p = {_f(r.between.p, '.4g')}")
     out.extend(f"note: {n}" for n in r.notes)
     return "\n".join(out)
