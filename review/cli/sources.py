@@ -90,15 +90,20 @@ def register(main: click.Group) -> None:
 
 
 def format_records(rows: list[dict], width: int = 70) -> str:
-    """A plain-text table of records for the terminal."""
+    """A plain-text table of records for the terminal (``dup of`` names the
+    record a duplicate is grouped with, once `review dedup` has run)."""
     if not rows:
         return "no records yet (review import FILE... or review search pubmed)"
-    lines = [f"{'id':>6}  {'year':4}  {'source':<14}  {'PMID/DOI':<28}  title"]
+    lines = [f"{'id':>6}  {'dup of':>6}  {'year':4}  {'source':<14}  {'PMID/DOI':<28}  title"]
     for r in rows:
         ident = f"pmid:{r['pmid']}" if r["pmid"] else (r["doi"] or "")
         title = r["title"] or "(no title)"
         if len(title) > width:
             title = title[: width - 1] + "…"
-        lines.append(f"{r['id']:>6}  {r['year'] or '':4}  {r['source'][:14]:<14}  {ident[:28]:<28}  {title}")
-    lines.append(f"{len(rows)} records")
+        dup = r.get("group_id")
+        dup = "" if dup in (None, r["id"]) else str(dup)
+        lines.append(f"{r['id']:>6}  {dup:>6}  {r['year'] or '':4}  {r['source'][:14]:<14}  "
+                     f"{ident[:28]:<28}  {title}")
+    n_dup = sum(1 for r in rows if r.get("group_id") not in (None, r["id"]))
+    lines.append(f"{len(rows)} records" + (f", {n_dup} of them duplicates of another" if n_dup else ""))
     return "\n".join(lines)

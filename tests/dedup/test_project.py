@@ -145,3 +145,15 @@ def test_a_changed_decision_says_what_it_replaces(tmp_path):
     assert "replaces the earlier decision 'keep'" in second.output
     r = cli(db, "dedup", "explain", "5")
     assert "is a duplicate of record" in r.output, r.output
+
+
+def test_records_table_names_the_record_each_duplicate_is_grouped_with(tmp_path):
+    db = make_project(tmp_path)
+    before = cli(db, "records")
+    assert "duplicates of another" not in before.output
+    assert cli(db, "dedup").exit_code == 0
+    after = cli(db, "records")
+    assert after.exit_code == 0
+    row4 = next(line for line in after.output.splitlines() if line.split()[:1] == ["4"])
+    assert row4.split()[1] == "1"  # record 4 is a duplicate of record 1
+    assert "5 records, 1 of them duplicates of another" in after.output
