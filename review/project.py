@@ -136,7 +136,8 @@ def status(conn: sqlite3.Connection) -> dict:
         },
         "deduplication": {
             "records": n_records,
-            "deduplicated": n_grouped > 0,
+            "deduplicated": n_grouped > 0 or one("SELECT COUNT(*) FROM dedup_runs") > 0,
+            "possible_pairs_open": _open_pairs(conn),
             "unique": n_groups,
             "duplicates": n_records - n_groups,
         },
@@ -153,6 +154,12 @@ def status(conn: sqlite3.Connection) -> dict:
         },
         "audit": {"entries": one("SELECT COUNT(*) FROM audit_log")},
     }
+
+
+def _open_pairs(conn: sqlite3.Connection) -> int:
+    from review.dedup.store import open_pairs
+
+    return len(open_pairs(conn))
 
 
 def format_status(s: dict) -> str:
@@ -175,6 +182,9 @@ def format_status(s: dict) -> str:
         lines.append(f"                    {src}: {n}")
     if dd["deduplicated"]:
         lines.append(f"2 deduplication   {dd['unique']} unique, {dd['duplicates']} duplicates grouped")
+        if dd["possible_pairs_open"]:
+            lines.append(f"                    {dd['possible_pairs_open']} possible pair(s) wait for a person"
+                         " ('review dedup review')")
     else:
         lines.append("2 deduplication   not run yet ('review dedup')")
     labels = {"automation": "automatic rules", "title_abstract": "title/abstract", "full_text": "full text"}

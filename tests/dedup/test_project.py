@@ -157,3 +157,45 @@ def test_records_table_names_the_record_each_duplicate_is_grouped_with(tmp_path)
     row4 = next(line for line in after.output.splitlines() if line.split()[:1] == ["4"])
     assert row4.split()[1] == "1"  # record 4 is a duplicate of record 1
     assert "5 records, 1 of them duplicates of another" in after.output
+
+
+SEED = __import__("pathlib").Path(__file__).resolve().parents[2] / "protocols" / "car-t-2025.toml"
+
+
+def test_status_counts_open_pairs_and_a_run_without_duplicates(tmp_path):
+    from review.project import init_project, status
+
+    db = make_project(tmp_path)
+    init_project(SEED, db)
+    conn = open_db(db)
+
+    assert status(conn)["deduplication"]["deduplicated"] is False
+    conn.close()
+    assert cli(db, "dedup").exit_code == 0
+    conn = open_db(db)
+    dd = status(conn)["deduplication"]
+    conn.close()
+    assert dd["deduplicated"] and dd["possible_pairs_open"] == 1
+    pid = json.loads(cli(db, "dedup", "pairs", "--json").output)[0]["pair_id"]
+    assert cli(db, "dedup", "decide", str(pid), "keep").exit_code == 0
+    conn = open_db(db)
+    assert status(conn)["deduplication"]["possible_pairs_open"] == 0
+    conn.close()
+
+
+def test_a_run_that_finds_no_duplicates_counts_as_done(tmp_path):
+    from review.project import init_project, status
+
+    db = tmp_path / "p.db"
+    init_project(SEED, db)
+    conn = open_db(db)
+    with transaction(conn):
+        sid = start_search(conn, kind="import", source="x", actor="t")
+        store_records(conn, "x", sid, [Record(title="A study of one thing", year=2020),
+                                       Record(title="Another unrelated report", year=2001)])
+    conn.close()
+    assert cli(db, "dedup").exit_code == 0
+    conn = open_db(db)
+    dd = status(conn)["deduplication"]
+    conn.close()
+    assert dd["deduplicated"] and dd["duplicates"] == 0
