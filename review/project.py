@@ -29,6 +29,12 @@ class InitResult:
     protocol: Protocol
 
 
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def default_db_path(protocol: Protocol) -> Path:
     return DEFAULT_DB_DIR / f"{protocol.id}.db"
 
@@ -74,9 +80,14 @@ def init_project(protocol_path: str | Path, db_path: str | Path | None = None) -
             for name in protocol.people.adjudicators:
                 conn.execute("INSERT INTO people (name, role) VALUES (?, 'adjudicator')", (name,))
             if created or not settings:
-                audit.log(conn, current_actor(), "init", protocol.id, {"db": str(path)})
+                audit.log(conn, current_actor(), "init", protocol.id,
+                          {"db": str(path), "protocol_sha256": _sha256(text)})
             elif changed:
-                audit.log(conn, current_actor(), "protocol-updated", protocol.id, {})
+                old = settings.get("protocol_toml") or ""
+                # the protocol in force until now stays readable in the audit log
+                audit.log(conn, current_actor(), "protocol-updated", protocol.id,
+                          {"previous_sha256": _sha256(old), "protocol_sha256": _sha256(text),
+                           "previous_protocol_toml": old})
     finally:
         conn.close()
     return InitResult(path, created, changed, protocol)

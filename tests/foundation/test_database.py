@@ -151,6 +151,10 @@ def test_init_is_safe_to_run_again_and_records_protocol_changes(tmp_path):
         "init", "protocol-updated"
     ]
     assert status(conn)["people"]["adjudicators"] == ["JM2"]
+    # the protocol in force before the change stays readable in the audit log
+    upd = audit.entries(conn)[-1]["details"]
+    assert '"JM"' in upd["previous_protocol_toml"] and '"JM2"' not in upd["previous_protocol_toml"]
+    assert upd["previous_sha256"] != upd["protocol_sha256"]
 
 
 def test_init_refuses_a_database_of_another_protocol(tmp_path):
