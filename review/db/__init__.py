@@ -54,6 +54,9 @@ def open_db(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
         p.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = connect(p)
+        if not create and schema_version(conn) == 0:
+            conn.close()
+            raise BadInput(f"{p}: not a review project database (run 'review init PROTOCOL --db {p}')")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise BadInput(f"{p}: not a review project database ({exc})") from exc

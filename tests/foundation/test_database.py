@@ -258,3 +258,18 @@ def test_identical_records_in_one_file_are_each_kept_and_reimport_adds_nothing(t
         sid = start_search(conn, kind="import", source="X", actor="t", file="a.ris")
         assert store_records(conn, "X", sid, list(reversed(recs))) == (0, 3)
     assert conn.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 3
+
+
+def test_a_sqlite_file_that_is_not_a_project_is_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.sqlite"
+    c = sqlite3.connect(other)
+    c.execute("CREATE TABLE notes (x TEXT)")
+    c.commit()
+    c.close()
+    r = CliRunner().invoke(main, ["--db", str(other), "status"])
+    assert r.exit_code == 2 and "not a review project database" in r.stderr
+    c = sqlite3.connect(other)
+    assert [t[0] for t in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["notes"]
+    c.close()
