@@ -14,7 +14,7 @@ import pkgutil
 import sqlite3
 from dataclasses import dataclass
 
-from review.errors import BadInput
+from review.errors import BadInput, ReviewError
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,12 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
             for stmt in split_statements(m.sql):
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {m.version}")
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK")
+            raise ReviewError(
+                f"upgrading the database to schema {m.version} ({m.name}) failed and was rolled back, "
+                f"leaving it at version {schema_version(conn)}: {exc}"
+            ) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise

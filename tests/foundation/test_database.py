@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from review.cli import main
 from review.db import audit, open_db, transaction
 from review.db.migrate import Migration, discover, head_version, migrate, schema_version
-from review.errors import BadInput
+from review.errors import BadInput, ReviewError
 from review.project import init_project, status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ def test_a_failing_migration_leaves_the_database_at_its_version(tmp_path):
     conn = sqlite3.connect(tmp_path / "x.db", isolation_level=None)
     good = Migration(1, "one", "CREATE TABLE a (x INTEGER);")
     bad = Migration(2, "two", "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(ReviewError, match=r"schema 2 \(two\) failed and was rolled back, leaving it at version 1"):
         migrate(conn, [good, bad])
     assert schema_version(conn) == 1
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
