@@ -186,8 +186,12 @@ def register(main: click.Group) -> None:
                 msg = f"record {record_id} taken out of its group (kept apart from {', '.join(map(str, others))})"
             else:
                 doc = undo(conn, current_actor(), decision_id)
-                msg = (f"undid decision {doc['undid']} ({doc['decision']} records {doc['record_a']} and "
-                       f"{doc['record_b']})")
+                if doc.get("batch") is not None:
+                    msg = (f"undid split (decisions {', '.join(map(str, doc['undid_all']))}: keep records "
+                           + ", ".join(f"{a} and {b}" for a, b in doc["pairs"]) + ")")
+                else:
+                    msg = (f"undid decision {doc['undid']} ({doc['decision']} records {doc['record_a']} and "
+                           f"{doc['record_b']})")
         finally:
             conn.close()
         if as_json:

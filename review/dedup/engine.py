@@ -41,6 +41,8 @@ class DedupResult:
     candidates: int = 0
     compared: int = 0
     human: dict = field(default_factory=dict)
+    dois: list[str] = field(default_factory=list)
+    pmids: list[str] = field(default_factory=list)
 
     def possible(self) -> list[PairResult]:
         """Possible pairs still open: not in one group already and not decided by a person."""
@@ -85,15 +87,26 @@ def find_duplicates(
     merges are applied first (still under the DOI/PMID constraint), kept-apart
     pairs are never joined, directly or through others.
     """
-    decisions = dict(decisions or {})
     feats = [prepare(r) for r in records]
     judged, ncand, ncomp = judge_pairs(feats)
-    certain = sorted((p for p in judged if p.verdict.tier == CERTAIN), key=lambda p: (-p.verdict.score, p.i, p.j))
-    groups, outcome = build_groups(
-        [f.doi for f in feats], [f.pmid for f in feats], [(p.i, p.j) for p in certain], decisions
-    )
-    for p in judged:
-        if (p.i, p.j) in outcome:
-            p.refused = outcome[(p.i, p.j)]
-            p.merged = not p.refused
-    return DedupResult(groups.labels(), judged, ncand, ncomp, decisions)
+    res = DedupResult([], judged, ncand, ncomp, {}, [f.doi for f in feats], [f.pmid for f in feats])
+    return cluster(res, decisions)
+
+
+def cluster(res: DedupResult, decisions: Mapping[tuple[int, int], str] | None = None) -> DedupResult:
+    """Group the already judged pairs of ``res`` under ``decisions`` (no rescoring).
+
+    Cheap next to scoring, so a caller can re-apply decisions that were made
+    while the scoring ran (see ``store.run``). Sets ``merged``/``refused`` on
+    the pairs and returns ``res`` with new labels.
+    """
+    decisions = dict(decisions or {})
+    certain = sorted((p for p in res.pairs if p.verdict.tier == CERTAIN),
+                     key=lambda p: (-p.verdict.score, p.i, p.j))
+    groups, outcome = build_groups(res.dois, res.pmids, [(p.i, p.j) for p in certain], decisions)
+    for p in res.pairs:
+        p.refused = outcome.get((p.i, p.j), "")
+        p.merged = (p.i, p.j) in outcome and not p.refused
+    res.labels = groups.labels()
+    res.human = decisions
+    return res

@@ -18,7 +18,7 @@ from review.clock import now
 from review.db import audit, transaction
 from review.db.records import iter_records
 from review.dedup.cluster import build_groups
-from review.dedup.engine import find_duplicates
+from review.dedup.engine import cluster, find_duplicates
 from review.dedup.normalise import norm_doi, norm_id
 from review.dedup.rules import CERTAIN, POSSIBLE
 from review.errors import BadInput
@@ -66,16 +66,31 @@ def _write_groups(conn: sqlite3.Connection, ids: list[int], labels: list[int]) -
 
 
 def run(conn: sqlite3.Connection, actor: str) -> RunSummary:
-    """Deduplicate all records of the project, respecting human decisions."""
+    """Deduplicate all records of the project, respecting human decisions.
+
+    The expensive scoring works on a snapshot read before the write lock is
+    taken; inside the write transaction the human decisions are read again and
+    the judged pairs re-clustered, so a decision committed while the scoring
+    ran is never overridden. Records added meanwhile are not in the snapshot:
+    they stay ungrouped until the next run.
+    """
     pairs_ids = list(iter_records(conn))
     ids = [rid for rid, _ in pairs_ids]
     pos = {rid: k for k, rid in enumerate(ids)}
-    decisions = {
-        (pos[a], pos[b]): d for (a, b), d in effective_decisions(conn).items() if a in pos and b in pos
-    }
+
+    def current_decisions() -> tuple[dict[tuple[int, int], str], bool]:
+        eff = effective_decisions(conn)
+        late = any(a not in pos or b not in pos for a, b in eff)
+        return {(pos[a], pos[b]): d for (a, b), d in eff.items() if a in pos and b in pos}, late
+
     started = now()
-    res = find_duplicates([r for _, r in pairs_ids], decisions)
+    res = find_duplicates([r for _, r in pairs_ids], current_decisions()[0])
     with transaction(conn):
+        # Under the write lock nothing can change the decisions any more: re-read
+        # them and re-cluster the judged pairs if a person decided meanwhile.
+        decisions, late = current_decisions()
+        if decisions != res.human:
+            res = cluster(res, decisions)
         run_id = conn.execute(
             "INSERT INTO dedup_runs (started_at, actor, tool_version, records, candidates, compared)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -92,6 +107,8 @@ def run(conn: sqlite3.Connection, actor: str) -> RunSummary:
             ],
         )
         ngroups, ndup = _write_groups(conn, ids, res.labels)
+        if late:  # a decision names a record added after the snapshot: group from the database
+            ngroups, ndup = regroup(conn)
         certain = sum(1 for p in res.pairs if p.verdict.tier == CERTAIN)
         possible = len(res.possible())
         conn.execute(
@@ -166,15 +183,37 @@ def get_pair(conn: sqlite3.Connection, pair_id: int) -> dict:
 
 def decide(conn: sqlite3.Connection, pair_id: int, decision: str, actor: str, note: str | None = None) -> int:
     """Record a person's 'merge' or 'keep' on a pair and regroup; returns the decision id."""
+    return decide_pair(conn, pair_id, decision, actor, note)["decision_id"]
+
+
+def decide_pair(conn: sqlite3.Connection, pair_id: int, decision: str, actor: str,
+                note: str | None = None) -> dict:
+    """Like ``decide`` but returns ``{"decision_id", "replaced"}``: ``replaced`` is the
+    decision in force on the pair when the write lock was taken (someone else's,
+    made since the pair was shown) or None."""
     if decision not in ("merge", "keep"):
         raise BadInput(f"decision must be 'merge' or 'keep', not {decision!r}")
     pair = get_pair(conn, pair_id)
-    return decide_records(conn, pair["record_a"], pair["record_b"], decision, actor, pair_id=pair_id, note=note)
+    return _decide(conn, pair["record_a"], pair["record_b"], decision, actor, pair_id=pair_id, note=note)
 
 
 def decide_records(conn: sqlite3.Connection, a: int, b: int, decision: str, actor: str,
                    pair_id: int | None = None, note: str | None = None) -> int:
     """Record a decision on two records (any order) and regroup."""
+    return _decide(conn, a, b, decision, actor, pair_id=pair_id, note=note)["decision_id"]
+
+
+def decision_in_force(conn: sqlite3.Connection, a: int, b: int) -> sqlite3.Row | None:
+    """The latest not-undone merge/keep row on records a < b, or None."""
+    return conn.execute(
+        "SELECT * FROM dedup_decisions d WHERE record_a = ? AND record_b = ? AND decision != 'undo'"
+        " AND NOT EXISTS (SELECT 1 FROM dedup_decisions u WHERE u.decision = 'undo' AND u.supersedes = d.id)"
+        " ORDER BY id DESC LIMIT 1", (a, b)).fetchone()
+
+
+def _decide(conn: sqlite3.Connection, a: int, b: int, decision: str, actor: str, *,
+            pair_id: int | None = None, note: str | None = None, audit_it: bool = True,
+            batch: int | None = None) -> dict:
     a, b = min(a, b), max(a, b)
     if a == b:
         raise BadInput(f"record {a}: a record cannot be paired with itself")
@@ -182,53 +221,93 @@ def decide_records(conn: sqlite3.Connection, a: int, b: int, decision: str, acto
         if conn.execute("SELECT 1 FROM records WHERE id = ?", (rid,)).fetchone() is None:
             raise BadInput(f"no record {rid}")
     with transaction(conn):
+        prev = decision_in_force(conn, a, b)
+        replaced = None if prev is None else {
+            "decision_id": prev["id"], "decision": prev["decision"], "actor": prev["actor"], "ts": prev["ts"]}
         did = conn.execute(
-            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", (now(), actor, a, b, decision, pair_id, note),
+            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, note, batch)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (now(), actor, a, b, decision, pair_id, note, batch),
         ).lastrowid
-        regroup(conn)
-        audit.log(conn, actor, f"dedup.{decision}", f"records:{a},{b}", {"decision_id": did, "pair_id": pair_id})
-    return did
+        if audit_it:
+            regroup(conn)
+            audit.log(conn, actor, f"dedup.{decision}", f"records:{a},{b}",
+                      {"decision_id": did, "pair_id": pair_id, "replaced": replaced})
+    return {"decision_id": did, "replaced": replaced, "record_a": a, "record_b": b}
+
+
+def _batch_of(row: sqlite3.Row) -> int | None:
+    """The batch of decisions made together (a split) that ``row`` belongs to."""
+    return row["batch"] if row["decision"] != "undo" else None
 
 
 def undo(conn: sqlite3.Connection, actor: str, decision_id: int | None = None) -> dict:
-    """Retract a person's decision (default: their latest one still in force) and regroup."""
-    undone = {r[0] for r in conn.execute("SELECT supersedes FROM dedup_decisions WHERE decision = 'undo'")}
-    if decision_id is None:
-        rows = conn.execute(
-            "SELECT * FROM dedup_decisions WHERE decision != 'undo' AND actor = ? ORDER BY id DESC", (actor,)
-        ).fetchall()
-        rows = [r for r in rows if r["id"] not in undone]
-        if not rows:
-            raise BadInput(f"nothing to undo: {actor} has no decision in force")
-        target = rows[0]
-    else:
-        target = conn.execute("SELECT * FROM dedup_decisions WHERE id = ?", (decision_id,)).fetchone()
-        if target is None or target["decision"] == "undo":
-            raise BadInput(f"no decision {decision_id} to undo")
-        if target["id"] in undone:
-            raise BadInput(f"decision {decision_id} was already undone")
+    """Retract a person's decision (default: their latest one still in force) and regroup.
+
+    A decision that is part of a split (``split``) retracts the whole split.
+    The target is chosen and checked under the write lock, so two concurrent
+    undos of one decision cannot both succeed.
+    """
     with transaction(conn):
-        uid = conn.execute(
-            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, supersedes)"
-            " VALUES (?, ?, ?, ?, 'undo', ?, ?)",
-            (now(), actor, target["record_a"], target["record_b"], target["pair_id"], target["id"]),
-        ).lastrowid
+        undone = {r[0] for r in conn.execute("SELECT supersedes FROM dedup_decisions WHERE decision = 'undo'")}
+        if decision_id is None:
+            rows = conn.execute(
+                "SELECT * FROM dedup_decisions WHERE decision != 'undo' AND actor = ? ORDER BY id DESC", (actor,)
+            ).fetchall()
+            rows = [r for r in rows if r["id"] not in undone]
+            if not rows:
+                raise BadInput(f"nothing to undo: {actor} has no decision in force")
+            target = rows[0]
+        else:
+            target = conn.execute("SELECT * FROM dedup_decisions WHERE id = ?", (decision_id,)).fetchone()
+            if target is None or target["decision"] == "undo":
+                raise BadInput(f"no decision {decision_id} to undo")
+            if target["id"] in undone:
+                raise BadInput(f"decision {decision_id} was already undone")
+        batch = _batch_of(target)
+        targets = [target]
+        if batch is not None:
+            targets = [r for r in conn.execute(
+                "SELECT * FROM dedup_decisions WHERE batch = ? AND decision != 'undo' ORDER BY id", (batch,))
+                if r["id"] not in undone]
+        ts = now()
+        uids = [conn.execute(
+            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, supersedes, note)"
+            " VALUES (?, ?, ?, ?, 'undo', ?, ?, ?)",
+            (ts, actor, t["record_a"], t["record_b"], t["pair_id"], t["id"],
+             None if batch is None else f"undo of split {batch}"),
+        ).lastrowid for t in targets]
         regroup(conn)
-        audit.log(conn, actor, "dedup.undo", f"records:{target['record_a']},{target['record_b']}",
-                  {"undo_id": uid, "undid": target["id"], "decision": target["decision"]})
-    return {"undo_id": uid, "undid": target["id"], "decision": target["decision"],
-            "record_a": target["record_a"], "record_b": target["record_b"], "pair_id": target["pair_id"]}
+        detail = {"undo_id": uids[0], "undid": target["id"], "decision": target["decision"]}
+        if batch is not None:
+            detail.update(batch=batch, undo_ids=uids, undid_all=[t["id"] for t in targets])
+        audit.log(conn, actor, "dedup.undo",
+                  ";".join(f"records:{t['record_a']},{t['record_b']}" for t in targets), detail)
+    return {"undo_id": uids[0], "undid": target["id"], "decision": target["decision"],
+            "record_a": target["record_a"], "record_b": target["record_b"], "pair_id": target["pair_id"],
+            "batch": batch, "undid_all": [t["id"] for t in targets],
+            "pairs": [[t["record_a"], t["record_b"]] for t in targets]}
 
 
 def split(conn: sqlite3.Connection, record_id: int, actor: str) -> list[int]:
-    """Undo an automatic merge: keep ``record_id`` apart from every other member of its group."""
-    gid = group_of(conn, record_id)
-    others = [r[0] for r in conn.execute(
-        "SELECT record_id FROM record_groups WHERE group_id = ? AND record_id != ?", (gid, record_id))]
-    if not others:
-        raise BadInput(f"record {record_id} is not grouped with any other record")
+    """Undo an automatic merge: keep ``record_id`` apart from every other member of its group.
+
+    One transaction, one audit entry, and one undoable unit: the 'keep'
+    decisions it records share a batch id, and ``undo`` retracts them together.
+    """
     with transaction(conn):
+        gid = group_of(conn, record_id)
+        others = [r[0] for r in conn.execute(
+            "SELECT record_id FROM record_groups WHERE group_id = ? AND record_id != ? ORDER BY record_id",
+            (gid, record_id))]
+        if not others:
+            raise BadInput(f"record {record_id} is not grouped with any other record")
+        batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM dedup_decisions").fetchone()[0]
+        note = f"split record {record_id} from group {gid}"
+        ids = []
         for o in others:
-            decide_records(conn, record_id, o, "keep", actor, note="split from group")
+            ids.append(_decide(conn, record_id, o, "keep", actor, note=note, audit_it=False,
+                               batch=batch)["decision_id"])
+        regroup(conn)
+        audit.log(conn, actor, "dedup.split", f"record:{record_id}",
+                  {"group": gid, "kept_apart_from": others, "decision_ids": ids, "batch": batch})
     return others

@@ -1,7 +1,13 @@
 """The possible-duplicate pair view: two records side by side, differing
 fields highlighted; keys m merge, k keep apart, s skip, u undo last, q quit.
 Every key that decides writes to the project database at once (through
-review.dedup.store), so quitting never loses work."""
+review.dedup.store), so quitting never loses work.
+
+Writes run in a thread worker on their own connection, so a database locked
+by another writer never freezes the screen: the status line shows "saving…",
+further keys are ignored until the write is done (a key is never applied to a
+pair the user has not seen), and a write that times out is reported and can
+be repeated with the pair still on screen."""
 
 from __future__ import annotations
 
@@ -64,8 +70,11 @@ class PairReviewApp(App):
         self.conn = open_db(db_path)
         self.actor = actor or current_actor()
         self.skipped: set[int] = set()
+        self.db_path = db_path
         self.current: dict | None = None
         self.decided = 0
+        self.saving: str | None = None  # what is being written, while a write is pending
+        self.quit_after_save = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,8 +94,12 @@ class PairReviewApp(App):
 
         return [p for p in open_pairs(self.conn) if p["pair_id"] not in self.skipped]
 
-    def show_next(self) -> None:
+    def show_next(self, keep: dict | None = None) -> None:
+        """Show the best open pair (or ``keep``, the pair on screen, if it is still open)."""
         todo = self.pending()
+        if keep is not None:
+            same = [p for p in todo if p["pair_id"] == keep["pair_id"]]
+            todo = same + [p for p in todo if p["pair_id"] != keep["pair_id"]]
         status = self.query_one("#status", Static)
         left, right = self.query_one("#left", Static), self.query_one("#right", Static)
         if not todo:
@@ -101,33 +114,103 @@ class PairReviewApp(App):
         left.update(render_record(p["record_a"], a, b))
         right.update(render_record(p["record_b"], b, a))
 
-    def action_decide(self, decision: str) -> None:
-        from review.dedup.store import decide
+    def _start_write(self, label: str, fn, done) -> None:
+        """Run ``fn(conn)`` on a fresh connection in a thread; ``done(result)`` on the UI thread."""
+        self.saving = label
+        status = self.query_one("#status", Static)
+        status.update(f"saving… ({label})")
 
-        if self.current is None:
+        def work() -> None:
+            import sqlite3
+
+            from review.db import connect
+            from review.errors import ReviewError
+
+            try:
+                conn = connect(self.db_path)
+                try:
+                    result = fn(conn)
+                finally:
+                    conn.close()
+            except sqlite3.OperationalError as exc:
+                msg = ("database busy, press the key again" if "locked" in str(exc) or "busy" in str(exc)
+                       else f"database error: {exc}; press the key again")
+                self.call_from_thread(self._write_failed, msg)
+            except ReviewError as exc:
+                self.call_from_thread(self._write_failed, str(exc))
+            else:
+                self.call_from_thread(self._write_done, done, result)
+
+        self.run_worker(work, name=label, group="db-write", thread=True, exit_on_error=False)
+
+    def _write_done(self, done, result) -> None:
+        self.saving = None
+        done(result)
+        if self.quit_after_save:
+            self.exit()
+
+    def _write_failed(self, msg: str) -> None:
+        self.saving = None
+        self.notify(msg, severity="error")
+        if self.quit_after_save:
+            self.exit()
             return
-        decide(self.conn, self.current["pair_id"], decision, self.actor)
-        self.decided += 1
-        self.show_next()
+        self.show_next(keep=self.current)
+
+    def _busy(self) -> bool:
+        if self.saving is not None:
+            self.notify(f"saving… ({self.saving}); that key was ignored", severity="warning")
+            return True
+        return False
+
+    def action_decide(self, decision: str) -> None:
+        from review.dedup.store import decide_pair
+
+        if self.current is None or self._busy():
+            return
+        pair = self.current
+        actor = self.actor
+
+        def done(result: dict) -> None:
+            prev = result.get("replaced")
+            if prev is not None:
+                self.notify(f"pair {pair['pair_id']}: {prev['actor']} had decided '{prev['decision']}' "
+                            f"meanwhile (decision {prev['decision_id']}); your '{decision}' replaces it",
+                            severity="warning")
+            self.decided += 1
+            self.show_next()
+
+        self._start_write(f"{decision} pair {pair['pair_id']}",
+                          lambda conn: decide_pair(conn, pair["pair_id"], decision, actor), done)
 
     def action_skip(self) -> None:
+        if self._busy():
+            return
         if self.current is not None:
             self.skipped.add(self.current["pair_id"])
         self.show_next()
 
     def action_undo(self) -> None:
         from review.dedup.store import undo
-        from review.errors import BadInput
 
-        try:
-            done = undo(self.conn, self.actor)
-        except BadInput as exc:
-            self.notify(str(exc), severity="warning")
+        if self._busy():
             return
-        if done.get("pair_id") is not None:
-            self.skipped.discard(done["pair_id"])
-        self.decided = max(0, self.decided - 1)
-        self.show_next()
+        actor = self.actor
+
+        def done(result: dict) -> None:
+            if result.get("pair_id") is not None:
+                self.skipped.discard(result["pair_id"])
+            self.decided = max(0, self.decided - 1)
+            self.show_next()
+
+        self._start_write("undo", lambda conn: undo(conn, actor), done)
+
+    async def action_quit(self) -> None:
+        if self.saving is not None:
+            self.quit_after_save = True
+            self.notify(f"saving… ({self.saving}); quitting when it is written")
+            return
+        self.exit()
 
     def on_unmount(self) -> None:
         self.conn.close()

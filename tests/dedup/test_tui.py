@@ -28,15 +28,19 @@ def test_keys_merge_undo_keep_and_quit(tmp_path):
             left = str(app.query_one("#left").render())
             assert f"record {first['record_a']}" in left
             await pilot.press("m")
+            await app.workers.wait_for_complete()
             await pilot.pause()
             assert decisions(db)[-1][0] == "merge"
             await pilot.press("u")
+            await app.workers.wait_for_complete()
             await pilot.pause()
             assert decisions(db)[-1][0] == "undo"
             assert app.current["pair_id"] == first["pair_id"]
             await pilot.press("s")
+            await app.workers.wait_for_complete()
             await pilot.pause()
             await pilot.press("k")
+            await app.workers.wait_for_complete()
             await pilot.pause()
             await pilot.press("q")
         return first
