@@ -35,13 +35,15 @@ def register(main: click.Group) -> None:
         REVIEW_EUTILS_GIVE_UP (seconds before exit 3), REVIEW_EUTILS_BACKOFF,
         REVIEW_EUTILS_TIMEOUT. A failed or interrupted search is resumed
         automatically by the same command: records already fetched are not
-        fetched again.
+        fetched again. SIGTERM/SIGHUP are handled like Ctrl-C; a search left
+        'running' by a killed process (same host) is resumed the same way.
+        While another live process runs the same search the command exits 1.
         """
         from review.db import open_db
         from review.errors import BadInput
         from review.project import project_protocol
         from review.sources.eutils import EutilsClient
-        from review.sources.pubmed import run_search
+        from review.sources.pubmed import Terminated, run_search
 
         conn = open_db(db_path())
         client = EutilsClient()
@@ -60,6 +62,11 @@ def register(main: click.Group) -> None:
             out = run_search(conn, client, query=query, mindate=mindate, maxdate=maxdate,
                              datetype=datetype, max_records=max_records, resume=resume,
                              progress=bar)
+        except Terminated as exc:
+            bar.close()
+            click.echo(f"review: {exc}; the search is marked interrupted: run the same command"
+                       " again to resume", err=True)
+            sys.exit(128 + exc.signum)
         finally:
             bar.close()
             client.close()

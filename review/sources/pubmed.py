@@ -15,19 +15,34 @@ stopped:
 
 Nothing reaches ``records`` before phase 3, so a failed search leaves the
 project's records exactly as they were.
+
+Ownership: a run claims its search (new or resumed) inside one BEGIN IMMEDIATE
+transaction and writes its owner (pid, host, start time, a token) into
+``searches.details["owner"]``. A search left 'running' whose owner process is
+gone (same host, pid not alive) is resumed by the same command like a
+'failed' or 'interrupted' one; one whose owner is alive is refused, so two
+processes never work on (and log) the same search. SIGTERM and SIGHUP are
+handled like Ctrl-C for the duration of the run (search marked 'interrupted',
+staging kept).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import signal
+import socket
 import sqlite3
+import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
 from review.clock import current_actor
 from review.db import audit, staging, transaction
 from review.db.records import finish_search, start_search, store_records
-from review.errors import BadInput, ProblemFound
+from review.errors import BadInput, ProblemFound, ReviewError
 from review.sources import windows as win
 from review.sources.eutils import MAX_IDS_PER_QUERY, EutilsClient
 
@@ -37,6 +52,20 @@ SOURCE = "pubmed"
 # request per 500 records.
 BATCH_SIZE = 500
 UNFINISHED = ("interrupted", "failed")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP during a search: handled exactly like Ctrl-C."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+
+
+class SearchBusy(ReviewError):
+    """Another live process is running (or has just finished) this search."""
+
+    exit_code = 1
 
 Progress = Callable[[str, int, int], None]
 
@@ -83,15 +112,158 @@ def resolve_window(mindate: str | None, maxdate: str | None, today: dt.date | No
 def find_resumable(conn: sqlite3.Connection, query: str, mindate: str | None, maxdate: str | None,
                    statuses: tuple[str, ...]) -> int | None:
     """The latest unfinished PubMed search with this query (and window, when given)."""
-    sql = ("SELECT id FROM searches WHERE kind = 'search' AND source = ? AND query = ?"
+    row = _candidates(conn, query, mindate, maxdate, statuses).fetchone()
+    return row[0] if row else None
+
+
+def _candidates(conn: sqlite3.Connection, query: str, mindate: str | None, maxdate: str | None,
+                statuses: tuple[str, ...]) -> sqlite3.Cursor:
+    sql = ("SELECT id, status, details FROM searches WHERE kind = 'search' AND source = ? AND query = ?"
            f" AND status IN ({','.join('?' for _ in statuses)})")
     params: list = [SOURCE, query, *statuses]
     for col, val in (("mindate", mindate), ("maxdate", maxdate)):
         if val is not None:
             sql += f" AND {col} = ?"
             params.append(val)
-    row = conn.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-    return row[0] if row else None
+    return conn.execute(sql + " ORDER BY id DESC", params)
+
+
+# -- ownership ------------------------------------------------------------------------
+
+
+def _proc_start(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux), to tell a reused pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[19].decode() if len(fields) > 19 else None
+
+
+def _proc_state(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def new_owner() -> dict:
+    """Who runs a search: this process (pid, host, start time) and a unique token."""
+    return {"pid": os.getpid(), "host": socket.gethostname(), "proc_start": _proc_start(os.getpid()),
+            "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "token": uuid.uuid4().hex}
+
+
+def owner_alive(owner: dict | None) -> bool | None:
+    """True/False whether the owner process still runs; None when that cannot be told
+    (another host). A 'running' search without an owner (left by an older version)
+    counts as abandoned."""
+    if not owner or not isinstance(owner.get("pid"), int):
+        return False
+    if owner.get("host") != socket.gethostname():
+        return None
+    pid = owner["pid"]
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, another user's
+    if _proc_state(pid) in ("Z", "X"):
+        return False  # exited, not yet reaped
+    start = owner.get("proc_start")
+    now_start = _proc_start(pid)
+    if start and now_start and start != now_start:
+        return False  # the pid was reused by another process
+    return True
+
+
+def _owner_of(details: str | None) -> dict | None:
+    try:
+        owner = json.loads(details or "{}").get("owner")
+    except (ValueError, AttributeError):
+        return None
+    return owner if isinstance(owner, dict) else None
+
+
+def _busy(sid: int, owner: dict | None, *, other_host: bool) -> SearchBusy:
+    who = f"process {owner.get('pid')} on host {owner.get('host')}" if owner else "another process"
+    since = f" since {owner['started']}" if owner and owner.get("started") else ""
+    if other_host:
+        return SearchBusy(f"search {sid} is being run by {who}{since}; this host cannot tell whether it is"
+                          " still alive: wait for it, or if it is gone run the same command with --resume")
+    return SearchBusy(f"search {sid} is being run by {who}{since}; wait for it to finish or stop it"
+                      " (kill it), then run the same command again to resume")
+
+
+def _set_owner(conn: sqlite3.Connection, sid: int, owner: dict, old_details: str) -> bool:
+    """Compare-and-set the owner (inside the caller's BEGIN IMMEDIATE): False if the row changed."""
+    details = json.loads(old_details or "{}")
+    details["owner"] = owner
+    cur = conn.execute(
+        "UPDATE searches SET status = 'running', finished_at = NULL, details = ?"
+        " WHERE id = ? AND details IS ? AND status IN ('running', 'failed', 'interrupted')",
+        (json.dumps(details, ensure_ascii=False), sid, old_details))
+    return cur.rowcount == 1
+
+
+def _claim(conn: sqlite3.Connection, query: str, lo: str, hi: str, mindate: str | None,
+           maxdate: str | None, resume: bool, owner: dict) -> int | None:
+    """In one BEGIN IMMEDIATE: the id of the unfinished search this run now owns, or None
+    (then the caller starts a new one in the same transaction). Raises SearchBusy when a
+    live process runs the search."""
+    statuses = (*UNFINISHED, "running")
+    rows = _candidates(conn, query, lo if (mindate or not resume) else None,
+                       hi if (maxdate or not resume) else None, statuses).fetchall()
+    for row in rows:
+        sid, status, details = row[0], row[1], row[2]
+        if status == "running":
+            alive = owner_alive(_owner_of(details))
+            if alive or (alive is None and not resume):
+                raise _busy(sid, _owner_of(details), other_host=alive is None)
+        if not _set_owner(conn, sid, owner, details):  # cannot happen under BEGIN IMMEDIATE
+            raise _busy(sid, None, other_host=False)
+        return sid
+    return None
+
+
+def _owns(conn: sqlite3.Connection, sid: int, owner: dict) -> bool:
+    row = conn.execute("SELECT status, details FROM searches WHERE id = ?", (sid,)).fetchone()
+    return bool(row) and row[0] == "running" and (_owner_of(row[1]) or {}).get("token") == owner["token"]
+
+
+class _Signals:
+    """SIGTERM/SIGHUP raise Terminated (a KeyboardInterrupt) while the search runs."""
+
+    NAMES = ("SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        self.old: dict[int, object] = {}
+        self.fired = False
+
+    def _handle(self, signum, frame) -> None:
+        if self.fired:  # a second signal must not abort the cleanup that records the interrupt
+            return
+        self.fired = True
+        raise Terminated(signum)
+
+    def __enter__(self) -> "_Signals":
+        if threading.current_thread() is threading.main_thread():
+            for name in self.NAMES:
+                sig = getattr(signal, name, None)
+                if sig is not None:
+                    self.old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def hold(self) -> None:
+        """From now on, ignore further signals until exit (cleanup in progress)."""
+        self.fired = True
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)
 
 
 def run_search(
@@ -113,39 +285,45 @@ def run_search(
         raise BadInput(f"--max must be at least 1, got {max_records}", where="--max")
     lo, hi = resolve_window(mindate, maxdate)
     actor = current_actor()
-    statuses = (*UNFINISHED, "running") if resume else UNFINISHED
-    sid = find_resumable(conn, query, lo if (mindate or not resume) else None,
-                         hi if (maxdate or not resume) else None, statuses)
-    resumed = sid is not None
-    if resume and not resumed:
-        raise BadInput(f"no unfinished PubMed search for query {query!r} to resume", where="--resume")
-    with transaction(conn):
-        if resumed:
-            row = conn.execute("SELECT mindate, maxdate FROM searches WHERE id = ?", (sid,)).fetchone()
-            lo, hi = row["mindate"], row["maxdate"]
-            conn.execute("UPDATE searches SET status = 'running', finished_at = NULL WHERE id = ?", (sid,))
-        else:
-            sid = start_search(conn, kind="search", source=SOURCE, actor=actor, query=query,
-                               mindate=lo, maxdate=hi,
-                               details={"datetype": datetype, "max": max_records, "batch_size": BATCH_SIZE})
-            staging.add_window(conn, sid, lo, hi, 0)
-    out = SearchOutcome(sid, query, lo, hi, datetype, 0, 0, 0, 0, resumed)
-    try:
-        fresh = _plan(conn, client, sid, query, datetype, progress)
-        out.count_reported = _root_count(conn, sid)
-        _fetch(conn, client, sid, fresh, max_records, progress)
-        out.windows = [{"mindate": w.mindate, "maxdate": w.maxdate, "count": w.count}
-                       for w in staging.windows(conn, sid, "listed")]
-        out.requests, out.retries = client.stats.requests, client.stats.retries
-        _store(conn, sid, out, max_records, actor)
-    except BaseException as exc:
-        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    owner = new_owner()
+    with _Signals() as sigs:
         with transaction(conn):
-            finish_search(conn, sid, status=status, count_reported=out.count_reported or None,
-                          count_found=staging.count_staged(conn, sid),
-                          details={"error": str(exc) or type(exc).__name__,
-                                   "requests": client.stats.requests, "retries": client.stats.retries})
-        raise
+            sid = _claim(conn, query, lo, hi, mindate, maxdate, resume, owner)
+            resumed = sid is not None
+            if resume and not resumed:
+                raise BadInput(f"no unfinished PubMed search for query {query!r} to resume", where="--resume")
+            if resumed:
+                row = conn.execute("SELECT mindate, maxdate FROM searches WHERE id = ?", (sid,)).fetchone()
+                lo, hi = row["mindate"], row["maxdate"]
+            else:
+                sid = start_search(conn, kind="search", source=SOURCE, actor=actor, query=query,
+                                   mindate=lo, maxdate=hi,
+                                   details={"datetype": datetype, "max": max_records,
+                                            "batch_size": BATCH_SIZE, "owner": owner})
+                staging.add_window(conn, sid, lo, hi, 0)
+        out = SearchOutcome(sid, query, lo, hi, datetype, 0, 0, 0, 0, resumed)
+        try:
+            fresh = _plan(conn, client, sid, query, datetype, progress)
+            out.count_reported = _root_count(conn, sid)
+            _fetch(conn, client, sid, fresh, max_records, progress)
+            out.windows = [{"mindate": w.mindate, "maxdate": w.maxdate, "count": w.count}
+                           for w in staging.windows(conn, sid, "listed")]
+            out.requests, out.retries = client.stats.requests, client.stats.retries
+            _store(conn, sid, out, max_records, actor, owner)
+        except BaseException as exc:
+            sigs.hold()
+            if isinstance(exc, SearchBusy):
+                raise
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            if conn.in_transaction:  # interrupted between BEGIN and the transaction's own handler
+                conn.rollback()
+            with transaction(conn):
+                if _owns(conn, sid, owner):  # never overwrite what another process logged
+                    finish_search(conn, sid, status=status, count_reported=out.count_reported or None,
+                                  count_found=staging.count_staged(conn, sid),
+                                  details={"error": str(exc) or type(exc).__name__,
+                                           "requests": client.stats.requests, "retries": client.stats.retries})
+            raise
     return out
 
 
@@ -213,20 +391,27 @@ def _fetch(conn: sqlite3.Connection, client: EutilsClient, sid: int,
                 progress("fetch", done, total)
 
 
-def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: int | None, actor: str) -> None:
-    """Move staged records into ``records`` and log the search, in one transaction."""
+def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: int | None, actor: str,
+           owner: dict) -> None:
+    """Move staged records into ``records`` and log the search, in one transaction
+    (refused when this run no longer owns the search, e.g. another finished it)."""
     listed = {r[0] for r in conn.execute("SELECT pmid FROM search_pmids WHERE search_id = ?", (sid,))}
     staged = staging.staged_pmids(conn, sid)
     if max_records is None:
         out.missing_pmids = sorted(listed - staged, key=int)
     with transaction(conn):
+        if not _owns(conn, sid, owner):
+            row = conn.execute("SELECT status, details FROM searches WHERE id = ?", (sid,)).fetchone()
+            if row and row[0] == "complete":
+                raise SearchBusy(f"search {sid} was completed by another process; nothing stored twice")
+            raise _busy(sid, _owner_of(row[1]) if row else None, other_host=False)
         out.count_fetched = len(staged)
         out.added, out.already_present = store_records(conn, SOURCE, sid, staging.iter_staged(conn, sid))
         finish_search(conn, sid, status="complete", count_reported=out.count_reported,
                       count_found=out.count_fetched, count_added=out.added,
                       details={"windows": out.windows, "requests": out.requests, "retries": out.retries,
                                "missing_pmids": out.missing_pmids, "resumed": out.resumed,
-                               "already_present": out.already_present})
+                               "already_present": out.already_present, "owner": None})
         audit.log(conn, actor, "search", f"pubmed search {sid}",
                   {"query": out.query, "reported": out.count_reported, "fetched": out.count_fetched,
                    "added": out.added})
