@@ -187,8 +187,8 @@ def format_status(s: dict) -> str:
         f"1 identification  {ident['records']} records from {ident['completed']} searches/imports",
     ]
     if ident["unfinished"]:
-        lines[-1] += (f" ({ident['unfinished']} failed or interrupted, stored nothing;"
-                      " run the same search again to resume)")
+        lines[-1] += (f" ({ident['unfinished']} running, failed or interrupted: nothing stored from"
+                      " them yet; the same command resumes a stopped one)")
     for src, n in ident["by_source"].items():
         lines.append(f"                    {src}: {n}")
     if dd["deduplicated"]:
