@@ -20,7 +20,30 @@ from review.cli.common import db_option
 COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "demo")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# `review --help` lists the commands in the order a review uses them, each with
+# a one-line summary that fits the terminal.
+WORKFLOW = {
+    "init": "Start a project from a protocol (TOML in protocols/).",
+    "status": "Where the review stands, stage by stage.",
+    "search": "Search PubMed (NCBI E-utilities) and store the records.",
+    "import": "Import exports of other databases (RIS, CNKI, Wanfang ...).",
+    "records": "List the project's records and where each came from.",
+    "dedup": "Group duplicates; review the doubtful pairs.",
+    "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
+    "demo": "Build the worked example (the seed CAR-T review), offline.",
+    "audit": "Check and read the audit log: who did what, and when.",
+}
+
+
+class WorkflowGroup(click.Group):
+    """A group that lists its commands in workflow order, then any others."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return [n for n in WORKFLOW if n in names] + [n for n in names if n not in WORKFLOW]
+
+
+@click.group(cls=WorkflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="review")
 @db_option
 @click.pass_context
@@ -42,3 +65,7 @@ for _name in COMMAND_MODULES:
             raise
         continue
     _mod.register(main)
+
+for _name, _summary in WORKFLOW.items():
+    if _name in main.commands:
+        main.commands[_name].short_help = _summary
