@@ -26,7 +26,7 @@ WORKFLOW = {
     "init": "Start a project from a protocol (TOML in protocols/).",
     "status": "Where the review stands, stage by stage.",
     "search": "Search PubMed (NCBI E-utilities) and store the records.",
-    "import": "Import exports of other databases (RIS, CNKI, Wanfang ...).",
+    "import": "Import exports of other databases (RIS, CNKI, Wanfang and more).",
     "records": "List the project's records and where each came from.",
     "dedup": "Group duplicates; review the doubtful pairs.",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
