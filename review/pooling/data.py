@@ -42,6 +42,19 @@ def _delimiter(path: Path, head: str) -> str:
         return ","
 
 
+def read_table(path: str | Path) -> list[list[str]]:
+    """The rows of a CSV or TSV file (byte-order mark dropped; delimiter from
+    the name, else sniffed from the header line); BadInput naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise BadInput(f"cannot read data file: {exc.strerror}", where=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"cannot read data file: not UTF-8 text ({exc.reason})", where=str(path)) from None
+    return list(csv.reader(text.splitlines(), delimiter=_delimiter(path, text[:4096])))
+
+
 def _column(header: list[str], name: str, path: Path, option: str) -> int:
     if name in header:
         return header.index(name)
@@ -75,11 +88,7 @@ def read_counts(path: str | Path, events: str, n: str, study: str | None = None,
     missing are left out and listed in ``skipped`` instead.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise BadInput(f"cannot read data file: {exc.strerror}", where=str(path)) from None
-    rows = list(csv.reader(text.splitlines(), delimiter=_delimiter(path, text[:4096])))
+    rows = read_table(path)
     if not rows or not any(c.strip() for c in rows[0]):
         raise BadInput("empty data file", where=str(path))
     header = [h.strip() for h in rows[0]]

@@ -10,13 +10,13 @@ example on its curated table and by project pooling on reconciled data.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from review.errors import BadInput
+from review.pooling.data import read_table
 from review.protocol import Outcome, Protocol
 
 MISSING = {"", "na", "n/a", "nr", "-", "—", "none", "null"}
@@ -93,12 +93,9 @@ def outcome_data(
 
 
 def read_study_table(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a CSV or TSV file of studies (delimiter from the header line)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read the study table ({exc})", where=str(p)) from None
-    head = text.split("\n", 1)[0]
-    delim = "\t" if head.count("\t") >= head.count(",") else ","
-    return list(csv.DictReader(text.splitlines(), delimiter=delim))
+    """Rows of a CSV or TSV file of studies, as dicts keyed by the header."""
+    rows = read_table(path)
+    if not rows:
+        return []
+    header = [h.strip() for h in rows[0]]
+    return [dict(zip(header, row)) for row in rows[1:] if any(c.strip() for c in row)]
