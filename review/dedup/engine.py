@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 from review.dedup.blocking import candidate_pairs
 from review.dedup.cluster import build_groups
 from review.dedup.features import Features, prepare
-from review.dedup.rules import CERTAIN, DISTINCT, POSSIBLE, Verdict, decide
+from review.dedup.tiers import CERTAIN, DISTINCT, POSSIBLE, Verdict, decide
 from review.dedup.scoring import Comparison, compare, needs_compare, title_scores
 from review.models import Record
 

@@ -5,7 +5,7 @@ Title similarity is computed for all candidate pairs at once with
 fields are compared only for pairs whose titles are close enough to matter
 (or that share an identifier). Each comparison is a ``Comparison`` holding the
 scores and the per-field verdicts ('same', 'near', 'conflict', 'na') that the
-rules in review.dedup.rules read.
+rules in review.dedup.tiers read.
 """
 
 from __future__ import annotations

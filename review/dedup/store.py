@@ -20,7 +20,7 @@ from review.db.records import iter_records
 from review.dedup.cluster import build_groups
 from review.dedup.engine import cluster, find_duplicates
 from review.dedup.normalise import norm_doi, norm_id
-from review.dedup.rules import CERTAIN, POSSIBLE
+from review.dedup.tiers import CERTAIN, POSSIBLE
 from review.errors import BadInput
 
 
