@@ -1,7 +1,13 @@
-"""Plain data types shared by the core: what a bibliographic record holds.
+"""Plain data types shared by the core: what a bibliographic record holds,
+and the vocabulary of the events people and rules add to a review.
 
 Parsers yield ``Record``s; the database stores them with their provenance;
-deduplication compares them. Nothing here touches the database or a UI.
+deduplication compares them. What is screened is a *unit* (a duplicate group
+with a stable id, review/db/units.py); what is extracted is a *study* (one or
+more reports, each a unit). Every decision is an append-only ``Event``;
+extraction values and quality scores are append-only ``Value``/``Score`` rows.
+The CHECK constraints of migration 0005 hold the same vocabulary. Nothing here
+touches the database or a UI.
 """
 
 from __future__ import annotations
@@ -105,3 +111,136 @@ class ImportSummary:
     already_present: int
     coverage: dict = field(default_factory=dict)
     search_id: int | None = None
+
+
+# ------------------------------------------------------------ the vocabulary
+class Stage(str, Enum):
+    """Where in the review an event belongs."""
+
+    AUTOMATION = "automation"          # automatic rules, before any person reads
+    TITLE_ABSTRACT = "title_abstract"
+    FULL_TEXT = "full_text"
+
+
+SCREENING_STAGES = (Stage.TITLE_ABSTRACT.value, Stage.FULL_TEXT.value)
+
+
+class EventKind(str, Enum):
+    """What an event records.
+
+    decision    a reviewer's include/exclude/maybe (or not_retrieved at full text)
+    resolution  an adjudicator's include/exclude settling a conflict
+    rule        an automatic exclusion (reason = the rule's id; payload: value, source)
+    flag        a rule's call for a person (reason = why; never an exclusion)
+    report      where the full-text report is (payload: report = path or URL)
+    note        a note on a unit, on its own
+    undo        retracts the event named by ``supersedes``
+    """
+
+    DECISION = "decision"
+    RESOLUTION = "resolution"
+    RULE = "rule"
+    FLAG = "flag"
+    REPORT = "report"
+    NOTE = "note"
+    UNDO = "undo"
+
+
+class Decision(str, Enum):
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    MAYBE = "maybe"
+    NOT_RETRIEVED = "not_retrieved"   # full text only: the report could not be had
+
+
+REVIEWER_DECISIONS = {
+    Stage.TITLE_ABSTRACT.value: ("include", "exclude", "maybe"),
+    Stage.FULL_TEXT.value: ("include", "exclude", "maybe", "not_retrieved"),
+}
+RESOLUTIONS = ("include", "exclude")
+
+
+class ValueKind(str, Enum):
+    """What an extraction value or quality score row is.
+
+    entry       a reviewer's value (the latest entry per reviewer counts)
+    submit      a reviewer declares a study's form done (field '*'): from then
+                on the other reviewer's values may be compared with theirs
+    reconciled  the adjudicator's chosen value; ``settled`` marks it
+    undo        retracts the row named by ``supersedes``
+    """
+
+    ENTRY = "entry"
+    SUBMIT = "submit"
+    RECONCILED = "reconciled"
+    UNDO = "undo"
+
+
+class LineageKind(str, Enum):
+    """How a unit came from earlier ones when duplicate groups changed."""
+
+    MERGE = "merge"   # the whole earlier unit is part of this one
+    SPLIT = "split"   # only part of the earlier unit is in this one
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One decision-log row (review/db/events.py writes them, nothing else)."""
+
+    id: int
+    uid: str
+    ts: str
+    actor: str
+    stage: str
+    unit_id: int
+    record_id: int | None
+    kind: str
+    decision: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    payload: dict = field(default_factory=dict)
+    supersedes: int | None = None
+    origin: str = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One extraction row: a reviewer's entry, a submission or a reconciled value.
+
+    ``arm`` is '' for the whole study, else the arm's label (studies with
+    several groups); ``value`` is the typed value as JSON text, None for NA
+    (not reported); ``derived`` says how it was obtained (e.g. 'entered',
+    'percent_of_n').
+    """
+
+    id: int
+    uid: str
+    ts: str
+    actor: str
+    study_id: int
+    arm: str
+    field: str
+    kind: str
+    value: str | None
+    derived: str = "entered"
+    settled: bool = False
+    note: str | None = None
+    supersedes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One quality-tool row (MINORS): item 1..12, score 0/1/2 or None (not applicable)."""
+
+    id: int
+    uid: str
+    ts: str
+    actor: str
+    study_id: int
+    tool: str
+    item: int
+    kind: str
+    score: int | None
+    settled: bool = False
+    note: str | None = None
+    supersedes: int | None = None

@@ -125,15 +125,7 @@ def status(conn: sqlite3.Connection) -> dict:
         " LEFT JOIN record_groups g ON g.record_id = r.id GROUP BY 1)"
     )
 
-    def stage(name: str) -> dict:
-        rows = conn.execute(
-            "SELECT kind, COUNT(DISTINCT record_id) FROM events WHERE stage = ? GROUP BY kind", (name,)
-        ).fetchall()
-        return {
-            "events": one("SELECT COUNT(*) FROM events WHERE stage = ?", name),
-            "records": one("SELECT COUNT(DISTINCT record_id) FROM events WHERE stage = ?", name),
-            "by_kind": {k: v for k, v in rows},
-        }
+    from review.screening.summary import automation_summary, stage_summary
 
     return {
         "protocol": {"id": protocol.id, "title": protocol.title, "registration": protocol.registration},
@@ -152,16 +144,16 @@ def status(conn: sqlite3.Connection) -> dict:
             "unique": n_groups,
             "duplicates": n_records - n_groups,
         },
-        "automation": stage("automation"),
-        "title_abstract": stage("title_abstract"),
-        "full_text": stage("full_text"),
+        "automation": automation_summary(conn),
+        "title_abstract": stage_summary(conn, protocol, "title_abstract"),
+        "full_text": stage_summary(conn, protocol, "full_text"),
         "extraction": {
-            "records": one("SELECT COUNT(DISTINCT record_id) FROM extraction_values"),
-            "values": one("SELECT COUNT(*) FROM extraction_values"),
+            "studies": one("SELECT COUNT(DISTINCT study_id) FROM extraction_values"),
+            "values": one("SELECT COUNT(*) FROM extraction_values WHERE kind = 'entry'"),
         },
         "quality": {
             "tool": protocol.quality.tool,
-            "records": one("SELECT COUNT(DISTINCT record_id) FROM quality_scores"),
+            "studies": one("SELECT COUNT(DISTINCT study_id) FROM quality_scores"),
         },
         "audit": {"entries": one("SELECT COUNT(*) FROM audit_log")},
     }
@@ -198,13 +190,13 @@ def format_status(s: dict) -> str:
                          " ('review dedup review')")
     else:
         lines.append("2 deduplication   not run yet ('review dedup')")
-    labels = {"automation": "automatic rules", "title_abstract": "title/abstract", "full_text": "full text"}
-    for i, (key, label) in enumerate(labels.items(), start=3):
-        st = s[key]
-        kinds = ", ".join(f"{k} {v}" for k, v in st["by_kind"].items()) or "nothing yet"
-        lines.append(f"{i} {label:<15} {st['records']} records: {kinds}")
-    lines.append(f"6 extraction      {s['extraction']['records']} studies, {s['extraction']['values']} values")
-    lines.append(f"7 quality         {s['quality']['tool']}: {s['quality']['records']} studies scored")
+    from review.screening.summary import format_automation, format_stage
+
+    lines.append("3 automatic rules " + format_automation(s["automation"]))
+    lines.append("4 title/abstract  " + format_stage(s["title_abstract"]))
+    lines.append("5 full text       " + format_stage(s["full_text"]))
+    lines.append(f"6 extraction      {s['extraction']['studies']} studies, {s['extraction']['values']} values")
+    lines.append(f"7 quality         {s['quality']['tool']}: {s['quality']['studies']} studies scored")
     lines.append(f"  audit log       {s['audit']['entries']} entries; schema v{s['database']['schema_version']}")
     return "\n".join(lines)
 

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from review import __version__
 from review.clock import now
+from review.db import units
 from review.models import Record
 
 RECORD_COLUMNS = [f.name for f in fields(Record)]
@@ -79,9 +80,10 @@ def store_records(
     Call inside a transaction, with all the records of one file or search
     (identical copies within the call are told apart by their order; pass the
     same ``seen`` dict to calls that store one file in chunks). Every record is
-    linked to ``search_id``.
+    linked to ``search_id``; each new record gets a screening unit of its own.
     """
     added = present = 0
+    new_ids: list[int] = []
     ts = now()
     cols = ["source", "fingerprint", "created_at", *RECORD_COLUMNS]
     insert = (
@@ -102,6 +104,7 @@ def store_records(
         if cur.rowcount:
             rid = cur.lastrowid
             added += 1
+            new_ids.append(rid)
         else:
             rid = conn.execute(
                 "SELECT id FROM records WHERE source = ? AND fingerprint = ?", (source, fp)
@@ -111,6 +114,7 @@ def store_records(
             "INSERT OR IGNORE INTO record_searches (record_id, search_id) VALUES (?, ?)",
             (rid, search_id),
         )
+    units.add_records(conn, new_ids)
     return added, present
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from review import __version__
 from review.clock import now
-from review.db import audit, transaction
+from review.db import audit, transaction, units
 from review.db.records import iter_records
 from review.dedup.cluster import build_groups
 from review.dedup.engine import cluster, find_duplicates
@@ -55,12 +55,15 @@ def latest_run(conn: sqlite3.Connection) -> int | None:
 
 
 def _write_groups(conn: sqlite3.Connection, ids: list[int], labels: list[int]) -> tuple[int, int]:
+    """Replace record_groups with these groups and bring the screening units in
+    line (review/db/units.py: ids kept, decisions carried over merges and splits)."""
     members: dict[int, list[int]] = {}
     for rid, lab in zip(ids, labels):
         members.setdefault(ids[lab], []).append(rid)
     conn.execute("DELETE FROM record_groups")
     rows = [(rid, min(m)) for m in members.values() if len(m) > 1 for rid in m]
     conn.executemany("INSERT INTO record_groups (record_id, group_id) VALUES (?, ?)", rows)
+    units.sync(conn)
     multi = [m for m in members.values() if len(m) > 1]
     return len(multi), sum(len(m) - 1 for m in multi)
 

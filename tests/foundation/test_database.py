@@ -83,16 +83,25 @@ def test_open_refuses_a_missing_or_foreign_file(tmp_path):
 
 
 def test_events_and_audit_log_are_append_only(tmp_path):
+    from review.db import events
+    from review.db.records import start_search, store_records
+    from review.models import Record
+
     res = init_project(SEED, tmp_path / "p.db")
     conn = open_db(res.db_path)
     with transaction(conn):
-        conn.execute(
-            "INSERT INTO records (source, fingerprint, created_at) VALUES ('PubMed', 'pmid:1', 'now')"
-        )
-        conn.execute(
-            "INSERT INTO events (ts, actor, stage, record_id, kind) VALUES ('t', 'QZ', 'title_abstract', 1, 'include')"
-        )
-    for sql in ("UPDATE events SET kind = 'exclude'", "DELETE FROM events",
+        sid = start_search(conn, kind="import", source="PubMed", actor="QZ")
+        store_records(conn, "PubMed", sid, [Record(title="A trial", pmid="1")])
+        events.append_event(conn, "QZ", "title_abstract", 1, "decision", record_id=1, decision="include")
+        study = events.create_study(conn, "Smith 2020", "QZ")
+        events.link_report(conn, 1, study, "QZ")
+        events.append_values(conn, [{"study_id": study, "field": "n", "kind": "entry", "value": "12"}], "QZ", "x")
+        events.append_scores(conn, [{"study_id": study, "tool": "MINORS", "item": 1, "kind": "entry",
+                                     "score": 2}], "QZ", "x")
+    for sql in ("UPDATE events SET decision = 'exclude'", "DELETE FROM events",
+                "UPDATE extraction_values SET value = '1'", "DELETE FROM extraction_values",
+                "UPDATE quality_scores SET score = 0", "DELETE FROM quality_scores",
+                "UPDATE study_links SET study_id = NULL", "DELETE FROM study_links",
                 "UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(sql)
