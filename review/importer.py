@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 from review.clock import current_actor
 from review.db import audit, transaction
-from review.db.records import finish_search, start_search, store_records
+from review.db.records import file_imported, finish_search, start_search, store_records
 from review.errors import BadInput
 from review.models import Record
 from review.sources.readers import parse_bytes, read_bytes
@@ -184,12 +184,7 @@ def parse_files(paths: Sequence[str | Path], format: str = "auto", source: str |
 
 
 def _already_imported(conn: sqlite3.Connection, pf: ParsedFile) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM searches WHERE kind = 'import' AND status = 'complete'"
-        " AND source = ? AND file_sha256 = ? LIMIT 1",
-        (pf.source, pf.sha256),
-    ).fetchone()
-    return row is not None
+    return file_imported(conn, pf.source, pf.sha256)
 
 
 def _skipped(pf: ParsedFile) -> tuple[int, list[int]]:

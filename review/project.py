@@ -15,6 +15,9 @@ from pathlib import Path
 from review import __version__
 from review.clock import current_actor, now
 from review.db import audit, open_db, schema_version, transaction
+from review.db import dedup as ddb
+from review.db import project as pdb
+from review.db import records as records_db
 from review.errors import BadInput
 from review.protocol import Protocol, load_protocol, parse_protocol
 
@@ -53,7 +56,7 @@ def init_project(protocol_path: str | Path, db_path: str | Path | None = None) -
     conn = open_db(path, create=True)
     try:
         with transaction(conn):
-            settings = dict(conn.execute("SELECT key, value FROM project").fetchall())
+            settings = pdb.settings(conn)
             if settings and settings.get("protocol_id") != protocol.id:
                 raise BadInput(
                     f"{path} belongs to protocol '{settings.get('protocol_id')}', not '{protocol.id}'",
@@ -68,17 +71,8 @@ def init_project(protocol_path: str | Path, db_path: str | Path | None = None) -
             if not settings:
                 values["created_at"] = now()
                 values["created_with"] = __version__
-            for k, v in values.items():
-                conn.execute(
-                    "INSERT INTO project (key, value) VALUES (?, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (k, v),
-                )
-            conn.execute("DELETE FROM people")
-            for name in protocol.people.reviewers:
-                conn.execute("INSERT INTO people (name, role) VALUES (?, 'reviewer')", (name,))
-            for name in protocol.people.adjudicators:
-                conn.execute("INSERT INTO people (name, role) VALUES (?, 'adjudicator')", (name,))
+            pdb.put_settings(conn, values)
+            pdb.put_people(conn, protocol.people.reviewers, protocol.people.adjudicators)
             if created or not settings:
                 audit.log(conn, current_actor(), "init", protocol.id,
                           {"db": str(path), "protocol_sha256": _sha256(text)})
@@ -95,35 +89,28 @@ def init_project(protocol_path: str | Path, db_path: str | Path | None = None) -
 
 def project_protocol(conn: sqlite3.Connection) -> Protocol:
     """The protocol stored in the project database."""
-    row = conn.execute("SELECT value FROM project WHERE key = 'protocol_toml'").fetchone()
-    if row is None:
+    text = pdb.setting(conn, "protocol_toml")
+    if text is None:
         raise BadInput("this database has no protocol: run 'review init PROTOCOL --db ...'")
-    where = conn.execute("SELECT value FROM project WHERE key = 'protocol_path'").fetchone()
-    return parse_protocol(row[0], where[0] if where else "<stored protocol>")
+    return parse_protocol(text, pdb.setting(conn, "protocol_path") or "<stored protocol>")
 
 
 def status(conn: sqlite3.Connection) -> dict:
     """Where the review stands, stage by stage (all numbers from the database)."""
     protocol = project_protocol(conn)
-    one = lambda sql, *a: conn.execute(sql, a).fetchone()[0]  # noqa: E731
-
     searches = [
         {
             "id": r["id"], "kind": r["kind"], "source": r["source"], "status": r["status"],
             "file": r["file"], "query": r["query"], "found": r["count_found"],
             "added": r["count_added"], "reported": r["count_reported"], "started_at": r["started_at"],
         }
-        for r in conn.execute("SELECT * FROM searches ORDER BY id")
+        for r in records_db.searches(conn)
     ]
-    by_source = {
-        r[0]: r[1] for r in conn.execute("SELECT source, COUNT(*) FROM records GROUP BY source ORDER BY source")
-    }
-    n_records = one("SELECT COUNT(*) FROM records")
-    n_grouped = one("SELECT COUNT(*) FROM record_groups")
-    n_groups = one(
-        "SELECT COUNT(*) FROM (SELECT COALESCE(g.group_id, r.id) FROM records r"
-        " LEFT JOIN record_groups g ON g.record_id = r.id GROUP BY 1)"
-    )
+    by_source = records_db.records_by_source(conn)
+    n_records = records_db.count_records(conn)
+    n_grouped = ddb.count_grouped(conn)
+    n_groups = ddb.count_groups(conn)
+    counts = pdb.counts(conn)
 
     from review.screening.summary import automation_summary, stage_summary
 
@@ -139,7 +126,7 @@ def status(conn: sqlite3.Connection) -> dict:
         },
         "deduplication": {
             "records": n_records,
-            "deduplicated": n_grouped > 0 or one("SELECT COUNT(*) FROM dedup_runs") > 0,
+            "deduplicated": n_grouped > 0 or ddb.count_runs(conn) > 0,
             "possible_pairs_open": _open_pairs(conn),
             "unique": n_groups,
             "duplicates": n_records - n_groups,
@@ -147,15 +134,9 @@ def status(conn: sqlite3.Connection) -> dict:
         "automation": automation_summary(conn),
         "title_abstract": stage_summary(conn, protocol, "title_abstract"),
         "full_text": stage_summary(conn, protocol, "full_text"),
-        "extraction": {
-            "studies": one("SELECT COUNT(DISTINCT study_id) FROM extraction_values"),
-            "values": one("SELECT COUNT(*) FROM extraction_values WHERE kind = 'entry'"),
-        },
-        "quality": {
-            "tool": protocol.quality.tool,
-            "studies": one("SELECT COUNT(DISTINCT study_id) FROM quality_scores"),
-        },
-        "audit": {"entries": one("SELECT COUNT(*) FROM audit_log")},
+        "extraction": {"studies": counts["extraction_studies"], "values": counts["extraction_values"]},
+        "quality": {"tool": protocol.quality.tool, "studies": counts["quality_studies"]},
+        "audit": {"entries": counts["audit_entries"]},
     }
 
 
@@ -202,7 +183,7 @@ def format_status(s: dict) -> str:
 
 
 def project_settings(conn: sqlite3.Connection) -> dict:
-    return {k: v for k, v in conn.execute("SELECT key, value FROM project")}
+    return pdb.settings(conn)
 
 
 def dumps(d: dict) -> str:

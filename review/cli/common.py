@@ -11,8 +11,9 @@ import functools
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -65,6 +66,19 @@ def db_path(ctx: click.Context | None = None, *, must_exist: bool = True) -> Pat
         )
     names = ", ".join(str(p) for p in found)
     raise BadInput(f"several databases in {DEFAULT_DB_DIR}/ ({names}): choose one with --db")
+
+
+@contextmanager
+def project_db(ctx: click.Context | None = None) -> Iterator:
+    """The project database of this command (--db, $REVIEW_DB or the single one
+    in ./screening_db/), opened and migrated, closed whatever happens."""
+    from review.db import open_db
+
+    conn = open_db(db_path(ctx))
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def emit_json(doc: Any) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from review.cli.common import command, db_option, db_path, emit_json, handle_errors, json_option
+from review.cli.common import command, db_option, db_path, emit_json, handle_errors, json_option, project_db
 
 RUN = "run"
 
@@ -27,21 +27,6 @@ class DedupGroup(click.Group):
         if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
             args = [RUN, *args]
         return super().parse_args(ctx, args)
-
-
-def _open():
-    from review.db import open_db
-
-    return open_db(db_path())
-
-
-def _with_db(fn):
-    """Call fn(conn) on the project database and close it whatever happens."""
-    conn = _open()
-    try:
-        return fn(conn)
-    finally:
-        conn.close()
 
 
 def _show(doc, as_json: bool, text) -> None:
@@ -90,11 +75,8 @@ def register(main: click.Group) -> None:
         from review.clock import current_actor
         from review.dedup.store import run
 
-        conn = _open()
-        try:
+        with project_db() as conn:
             s = run(conn, current_actor())
-        finally:
-            conn.close()
         if as_json:
             emit_json(s.__dict__)
         else:
@@ -108,12 +90,11 @@ def register(main: click.Group) -> None:
         """List the possible pairs of the latest run that wait for a person."""
         from review.dedup.store import open_pairs
 
-        conn = _open()
-        try:
+        from review.db.records import titles_of
+
+        with project_db() as conn:
             pairs = open_pairs(conn)
-            titles = dict(conn.execute("SELECT id, title FROM records").fetchall()) if not as_json else {}
-        finally:
-            conn.close()
+            titles = titles_of(conn, [r for p in pairs for r in (p["record_a"], p["record_b"])])
         if as_json:
             emit_json(pairs)
             return
@@ -133,27 +114,21 @@ def register(main: click.Group) -> None:
     def decide_cmd(pair_id: int, decision: str, note: str | None, as_json: bool) -> None:
         """Decide a possible pair: merge the two records or keep them apart."""
         from review.clock import current_actor
-        from review.dedup.store import decide, effective_decisions, get_pair, group_of
+        from review.dedup.store import decide_pair, group_of
 
-        conn = _open()
-        try:
-            before = get_pair(conn, pair_id)
-            key = (min(before["record_a"], before["record_b"]), max(before["record_a"], before["record_b"]))
-            earlier = effective_decisions(conn).get(key)
-            did = decide(conn, pair_id, decision, current_actor(), note)
-            p = get_pair(conn, pair_id)
-            ga, gb = group_of(conn, p["record_a"]), group_of(conn, p["record_b"])
-        finally:
-            conn.close()
+        with project_db() as conn:
+            res = decide_pair(conn, pair_id, decision, current_actor(), note)
+            a, b = res["record_a"], res["record_b"]
+            ga, gb = group_of(conn, a), group_of(conn, b)
+        did, earlier = res["decision_id"], res["replaced"]
         if as_json:
             emit_json({"decision_id": did, "pair_id": pair_id, "decision": decision,
-                       "group_a": ga, "group_b": gb})
+                       "group_a": ga, "group_b": gb, "replaced": earlier})
         else:
             state = "now in one group" if ga == gb else "in separate groups"
-            click.echo(f"decision {did}: {decision} pair {pair_id}; records {p['record_a']} and "
-                       f"{p['record_b']} are {state}")
-            if earlier and earlier != decision:
-                click.echo(f"  (this replaces the earlier decision '{earlier}'; "
+            click.echo(f"decision {did}: {decision} pair {pair_id}; records {a} and {b} are {state}")
+            if earlier and earlier["decision"] != decision:
+                click.echo(f"  (this replaces {earlier['actor']}'s earlier decision '{earlier['decision']}'; "
                            "'review dedup undo' takes it back)")
 
     @command(dedup_group, "explain")
@@ -163,7 +138,9 @@ def register(main: click.Group) -> None:
         """Show why a record is grouped with whom: fields, scores, rules, decisions."""
         from review.dedup.explain import explain, format_explanation
 
-        _show(_with_db(lambda conn: explain(conn, record_id)), as_json, format_explanation)
+        with project_db() as conn:
+            doc = explain(conn, record_id)
+        _show(doc, as_json, format_explanation)
 
     @command(dedup_group, "undo")
     @click.option("--decision", "decision_id", type=int, help="Retract this decision (default: your latest).")
@@ -178,8 +155,7 @@ def register(main: click.Group) -> None:
 
         if decision_id is not None and record_id is not None:
             raise BadInput("give --decision or --record, not both")
-        conn = _open()
-        try:
+        with project_db() as conn:
             if record_id is not None:
                 others = split(conn, record_id, current_actor())
                 doc = {"record_id": record_id, "kept_apart_from": others}
@@ -192,8 +168,6 @@ def register(main: click.Group) -> None:
                 else:
                     msg = (f"undid decision {doc['undid']} ({doc['decision']} records {doc['record_a']} and "
                            f"{doc['record_b']})")
-        finally:
-            conn.close()
         if as_json:
             emit_json(doc)
         else:

@@ -6,7 +6,7 @@ import dataclasses
 
 import click
 
-from review.cli.common import command, db_path, emit_json, json_option
+from review.cli.common import command, emit_json, json_option, project_db
 from review.errors import BadInput
 
 SM_CHOICES = ("PLOGIT", "PFT", "PAS", "PRAW", "PLN")
@@ -75,14 +75,10 @@ def register(main: click.Group) -> None:
             d = read_counts(data, events_col, n_col, study_col, by, drop_missing=drop_missing)
             studies, events, n, groups, dropped = d.studies, d.events, d.n, d.groups, d.skipped
         else:
-            from review.db import open_db
             from review.pooling import project_data
 
-            conn = open_db(db_path())
-            try:
+            with project_db() as conn:
                 studies, events, n, groups = project_data(conn, outcome, by)
-            finally:
-                conn.close()
         res = metaprop(events, n, studies, by=groups, sm=sm, method=method, method_tau=method_tau,
                        hakn=hakn, level=level, method_ci=method_ci)
         if dropped:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from review.cli.common import command, db_path, emit_json, json_option
+from review.cli.common import command, emit_json, json_option, project_db
 
 
 def register(main: click.Group) -> None:
@@ -38,14 +38,10 @@ def register(main: click.Group) -> None:
     @json_option
     def status_cmd(as_json: bool) -> None:
         """Summarise where the review stands, stage by stage."""
-        from review.db import open_db
         from review.project import format_status, status
 
-        conn = open_db(db_path())
-        try:
+        with project_db() as conn:
             s = status(conn)
-        finally:
-            conn.close()
         if as_json:
             emit_json(s)
         else:
@@ -63,14 +59,11 @@ def register(main: click.Group) -> None:
         Prints the hash of the newest entry: write it down elsewhere to be able
         to show later that the log was not rewritten from that point back.
         """
-        from review.db import audit, open_db
+        from review.db import audit
         from review.errors import ProblemFound
 
-        conn = open_db(db_path())
-        try:
+        with project_db() as conn:
             res = audit.verify(conn)
-        finally:
-            conn.close()
         if as_json:
             emit_json({"ok": res.ok, "rows": res.rows, "first_bad_id": res.first_bad_id,
                        "problem": res.problem, "head": res.head})
@@ -84,13 +77,10 @@ def register(main: click.Group) -> None:
     @json_option
     def audit_log(limit: int, as_json: bool) -> None:
         """Show the latest audit entries."""
-        from review.db import audit, open_db
+        from review.db import audit
 
-        conn = open_db(db_path())
-        try:
+        with project_db() as conn:
             rows = audit.entries(conn, limit)
-        finally:
-            conn.close()
         if as_json:
             emit_json(rows)
             return

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from review.cli.common import command, db_path, emit_json, json_option
+from review.cli.common import command, emit_json, json_option, project_db
 
 
 def register(main: click.Group) -> None:
@@ -39,38 +39,26 @@ def register(main: click.Group) -> None:
         'running' by a killed process (same host) is resumed the same way.
         While another live process runs the same search the command exits 1.
         """
-        from review.db import open_db
-        from review.errors import BadInput
         from review.project import project_protocol
         from review.sources.eutils import EutilsClient
-        from review.sources.pubmed import Terminated, run_search
+        from review.sources.pubmed import Terminated, protocol_search, run_search
 
-        conn = open_db(db_path())
-        client = EutilsClient()
         bar = _Progress()
-        try:
-            datetype = "pdat"
-            if query is None or (mindate is None and maxdate is None):
-                pm = project_protocol(conn).sources.pubmed
-                if query is None:
-                    if pm is None:
-                        raise BadInput("the protocol has no [sources.pubmed] query: pass --query",
-                                       where="protocol")
-                    query = pm.query
-                if pm is not None and mindate is None and maxdate is None:
-                    mindate, maxdate, datetype = pm.mindate, pm.maxdate, pm.datetype
-            out = run_search(conn, client, query=query, mindate=mindate, maxdate=maxdate,
-                             datetype=datetype, max_records=max_records, resume=resume,
-                             progress=bar)
-        except Terminated as exc:
-            bar.close()
-            click.echo(f"review: {exc}; the search is marked interrupted: run the same command"
-                       " again to resume", err=True)
-            sys.exit(128 + exc.signum)
-        finally:
-            bar.close()
-            client.close()
-            conn.close()
+        with project_db() as conn:
+            query, mindate, maxdate, datetype = protocol_search(project_protocol(conn), query, mindate, maxdate)
+            client = EutilsClient()
+            try:
+                out = run_search(conn, client, query=query, mindate=mindate, maxdate=maxdate,
+                                 datetype=datetype, max_records=max_records, resume=resume,
+                                 progress=bar)
+            except Terminated as exc:
+                bar.close()
+                click.echo(f"review: {exc}; the search is marked interrupted: run the same command"
+                           " again to resume", err=True)
+                sys.exit(128 + exc.signum)
+            finally:
+                bar.close()
+                client.close()
         if as_json:
             emit_json(out.as_dict())
             return

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from review.cli.common import command, db_path, emit_json, json_option
+from review.cli.common import command, emit_json, json_option, project_db
 from review.formats import FORMAT_NAMES
 
 PROGRESS_MIN = 5000  # records: below this no progress bar
@@ -41,11 +41,9 @@ def register(main: click.Group) -> None:
         All files are parsed first and stored in one transaction: a bad file
         changes nothing. Importing the same file again adds nothing.
         """
-        from review.db import open_db
         from review.importer import parse_files, protocol_source_names, store_files
 
-        conn = open_db(db_path())
-        try:
+        with project_db() as conn:
             parsed = parse_files(files, fmt, source, protocol_source_names(conn))
             total = sum(len(p.records) for p in parsed)
             if total >= PROGRESS_MIN and sys.stderr.isatty():
@@ -53,8 +51,6 @@ def register(main: click.Group) -> None:
                     results = store_files(conn, parsed, progress=bar.update)
             else:
                 results = store_files(conn, parsed)
-        finally:
-            conn.close()
         totals = {k: sum(getattr(r, k) for r in results) for k in ("found", "added", "already_present")}
         if as_json:
             emit_json({"files": [r.to_json() for r in results], "total": totals})
@@ -75,14 +71,10 @@ def register(main: click.Group) -> None:
     @json_option
     def records_cmd(as_json: bool) -> None:
         """List the project's records (id, year, source, PMID or DOI, title)."""
-        from review.db import open_db
         from review.db.records import list_records
 
-        conn = open_db(db_path())
-        try:
+        with project_db() as conn:
             rows = list_records(conn)
-        finally:
-            conn.close()
         if as_json:
             emit_json(rows)
             return

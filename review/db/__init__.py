@@ -82,9 +82,3 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     else:
         conn.execute("COMMIT")
 
-
-def sqlite_utils_db(conn: sqlite3.Connection):
-    """The same connection wrapped as a ``sqlite_utils.Database`` (for exports)."""
-    import sqlite_utils
-
-    return sqlite_utils.Database(conn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import fields
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from review import __version__
 from review.clock import now
@@ -161,3 +161,72 @@ def list_records(conn: sqlite3.Connection) -> list[dict]:
             }
         )
     return out
+
+
+def titles_of(conn: sqlite3.Connection, record_ids: Iterable[int]) -> dict[int, str]:
+    """record id -> title, for the given records."""
+    ids = sorted(set(record_ids))
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        out.update(conn.execute(f"SELECT id, title FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    return out
+
+
+def record_exists(conn: sqlite3.Connection, record_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
+
+
+def identifiers(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(id, doi, pmid) of every record, in id order."""
+    return [tuple(r) for r in conn.execute("SELECT id, doi, pmid FROM records ORDER BY id")]
+
+
+def count_records(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+
+def search_row(conn: sqlite3.Connection, search_id: int) -> sqlite3.Row | None:
+    """One row of the search/import log."""
+    return conn.execute("SELECT * FROM searches WHERE id = ?", (search_id,)).fetchone()
+
+
+def searches(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """The search/import log in the order it was written."""
+    return conn.execute("SELECT * FROM searches ORDER BY id").fetchall()
+
+
+def find_searches(conn: sqlite3.Connection, *, kind: str, source: str, query: str, statuses: Sequence[str],
+                  mindate: str | None = None, maxdate: str | None = None) -> list[sqlite3.Row]:
+    """Searches of this kind, source and query in one of ``statuses`` (and these
+    dates where given), newest first."""
+    sql = ("SELECT * FROM searches WHERE kind = ? AND source = ? AND query = ?"
+           f" AND status IN ({','.join('?' for _ in statuses)})")
+    params: list = [kind, source, query, *statuses]
+    for col, val in (("mindate", mindate), ("maxdate", maxdate)):
+        if val is not None:
+            sql += f" AND {col} = ?"
+            params.append(val)
+    return conn.execute(sql + " ORDER BY id DESC", params).fetchall()
+
+
+def claim_search(conn: sqlite3.Connection, search_id: int, details: str, old_details: str) -> bool:
+    """Compare-and-set: mark an unfinished search running with new details, only if
+    its details are still ``old_details``. False if the row changed meanwhile."""
+    cur = conn.execute(
+        "UPDATE searches SET status = 'running', finished_at = NULL, details = ?"
+        " WHERE id = ? AND details IS ? AND status IN ('running', 'failed', 'interrupted')",
+        (details, search_id, old_details))
+    return cur.rowcount == 1
+
+
+def file_imported(conn: sqlite3.Connection, source: str, sha256: str) -> bool:
+    """True when a file with these bytes was imported completely for this source."""
+    return conn.execute(
+        "SELECT 1 FROM searches WHERE kind = 'import' AND status = 'complete' AND source = ? AND file_sha256 = ?"
+        " LIMIT 1", (source, sha256)).fetchone() is not None
+
+
+def records_by_source(conn: sqlite3.Connection) -> dict[str, int]:
+    return dict(conn.execute("SELECT source, COUNT(*) FROM records GROUP BY source ORDER BY source").fetchall())

@@ -80,6 +80,11 @@ def window_pmids(conn: sqlite3.Connection, search_id: int, mindate: str) -> list
         (search_id, mindate))]
 
 
+def listed_pmids(conn: sqlite3.Connection, search_id: int) -> set[str]:
+    """Every PMID the search's windows listed."""
+    return {r[0] for r in conn.execute("SELECT pmid FROM search_pmids WHERE search_id = ?", (search_id,))}
+
+
 def staged_pmids(conn: sqlite3.Connection, search_id: int) -> set[str]:
     return {r[0] for r in conn.execute("SELECT pmid FROM search_staged WHERE search_id = ?", (search_id,))}
 

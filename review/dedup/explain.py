@@ -4,39 +4,35 @@ pairs still open."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
+from review.db import dedup as ddb
+from review.db.records import record_exists, titles_of
 from review.dedup.store import effective_decisions, group_of, latest_run
 from review.errors import BadInput
 
 
 def explain(conn: sqlite3.Connection, record_id: int) -> dict:
     """A JSON-ready explanation of one record's grouping."""
-    if conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
+    if not record_exists(conn, record_id):
         raise BadInput(f"no record {record_id}")
     gid = group_of(conn, record_id)
-    members = [r[0] for r in conn.execute(
-        "SELECT record_id FROM record_groups WHERE group_id = ? ORDER BY record_id", (gid,))] or [record_id]
-    titles = {r[0]: r[1] for r in conn.execute(
-        f"SELECT id, title FROM records WHERE id IN ({','.join('?' * len(members))})", members)}
+    members = ddb.group_members(conn, gid) or [record_id]
+    titles = titles_of(conn, members)
     run_id = latest_run(conn)
     links, open_pairs = [], []
     mset = set(members)
     if run_id is not None:
-        for r in conn.execute(
-            "SELECT * FROM dedup_pairs WHERE run_id = ? AND (record_a IN ({m}) OR record_b IN ({m}))"
-            .format(m=",".join("?" * len(members))), (run_id, *members, *members)
-        ):
+        for p in ddb.pairs_touching(conn, run_id, members):
+            a, b = p["record_a"], p["record_b"]
             item = {
-                "pair_id": r["id"], "records": [r["record_a"], r["record_b"]], "tier": r["tier"],
-                "rule": r["rule"], "score": r["score"], "reasons": json.loads(r["reasons"]),
-                "fields": json.loads(r["comparison"]), "refused": r["refused"],
+                "pair_id": p["pair_id"], "records": [a, b], "tier": p["tier"], "rule": p["rule"],
+                "score": p["score"], "reasons": p["reasons"], "fields": p["comparison"], "refused": p["refused"],
             }
-            inside = r["record_a"] in mset and r["record_b"] in mset
-            if inside and r["tier"] == "certain":
+            inside = a in mset and b in mset
+            if inside and p["tier"] == "certain":
                 links.append(item)
-            elif record_id in (r["record_a"], r["record_b"]) and not inside:
+            elif record_id in (a, b) and not inside:
                 open_pairs.append(item)
     decisions = []
     for (a, b), d in effective_decisions(conn).items():

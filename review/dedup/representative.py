@@ -47,10 +47,10 @@ def merged_record(records: Sequence[Record], sources: Sequence[str] = ()) -> tup
 
 def project_representative(conn, group_id: int) -> dict:
     """The merged representative of a project group, with every member id and source."""
+    from review.db.dedup import group_members
     from review.db.records import iter_records, list_records
 
-    members = [r[0] for r in conn.execute("SELECT record_id FROM record_groups WHERE group_id = ?", (group_id,))]
-    members = members or [group_id]
+    members = group_members(conn, group_id) or [group_id]
     marks = ",".join("?" * len(members))
     recs = [r for _, r in iter_records(conn, f"id IN ({marks})", tuple(members))]
     srcs = [s for d in list_records(conn) if d["id"] in members for s in d["sources"]]

@@ -1,7 +1,7 @@
 """Deduplication of the project database: runs, pairs, human decisions, groups.
 
-The only module that writes ``dedup_runs``, ``dedup_pairs``, ``dedup_decisions``
-and ``record_groups``. Records are never deleted: ``record_groups`` maps each
+The only module that changes ``dedup_runs``, ``dedup_pairs``, ``dedup_decisions``
+and ``record_groups`` (through the SQL of review/db/dedup.py). Records are never deleted: ``record_groups`` maps each
 duplicate to its group (group_id = the smallest record id of the group).
 Human decisions are append-only rows; an undo is a new row that retracts an
 earlier one. Every run, decision and undo is written to the audit log.
@@ -9,14 +9,14 @@ earlier one. Every run, decision and undo is written to the audit log.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 
 from review import __version__
 from review.clock import now
 from review.db import audit, transaction, units
-from review.db.records import iter_records
+from review.db import dedup as ddb
+from review.db.records import identifiers, iter_records, record_exists
 from review.dedup.cluster import build_groups
 from review.dedup.engine import cluster, find_duplicates
 from review.dedup.normalise import norm_doi, norm_id
@@ -39,19 +39,16 @@ class RunSummary:
 
 def effective_decisions(conn: sqlite3.Connection) -> dict[tuple[int, int], str]:
     """(record_a, record_b) -> 'merge'|'keep': the latest decision on each pair not undone."""
-    undone = {r[0] for r in conn.execute("SELECT supersedes FROM dedup_decisions WHERE decision = 'undo'")}
+    undone = ddb.undone_decisions(conn)
     out: dict[tuple[int, int], str] = {}
-    for r in conn.execute(
-        "SELECT id, record_a, record_b, decision FROM dedup_decisions WHERE decision != 'undo' ORDER BY id"
-    ):
-        if r["id"] not in undone:
+    for r in ddb.decision_rows(conn):
+        if r["decision"] != "undo" and r["id"] not in undone:
             out[(r["record_a"], r["record_b"])] = r["decision"]
     return out
 
 
-def latest_run(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT max(id) FROM dedup_runs").fetchone()
-    return row[0] if row else None
+latest_run = ddb.latest_run
+group_of = ddb.group_of
 
 
 def _write_groups(conn: sqlite3.Connection, ids: list[int], labels: list[int]) -> tuple[int, int]:
@@ -60,9 +57,7 @@ def _write_groups(conn: sqlite3.Connection, ids: list[int], labels: list[int]) -
     members: dict[int, list[int]] = {}
     for rid, lab in zip(ids, labels):
         members.setdefault(ids[lab], []).append(rid)
-    conn.execute("DELETE FROM record_groups")
-    rows = [(rid, min(m)) for m in members.values() if len(m) > 1 for rid in m]
-    conn.executemany("INSERT INTO record_groups (record_id, group_id) VALUES (?, ?)", rows)
+    ddb.write_groups(conn, [(rid, min(m)) for m in members.values() if len(m) > 1 for rid in m])
     units.sync(conn)
     multi = [m for m in members.values() if len(m) > 1]
     return len(multi), sum(len(m) - 1 for m in multi)
@@ -94,30 +89,17 @@ def run(conn: sqlite3.Connection, actor: str) -> RunSummary:
         decisions, late = current_decisions()
         if decisions != res.human:
             res = cluster(res, decisions)
-        run_id = conn.execute(
-            "INSERT INTO dedup_runs (started_at, actor, tool_version, records, candidates, compared)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (started, actor, __version__, len(ids), res.candidates, res.compared),
-        ).lastrowid
-        conn.executemany(
-            "INSERT INTO dedup_pairs (run_id, record_a, record_b, tier, rule, score, merged, refused,"
-            " reasons, comparison) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (run_id, ids[p.i], ids[p.j], p.verdict.tier, p.verdict.rule, p.verdict.score, int(p.merged),
-                 p.refused, json.dumps(list(p.verdict.reasons), ensure_ascii=False),
-                 json.dumps(p.comparison.as_dict(), ensure_ascii=False))
-                for p in res.pairs
-            ],
-        )
+        run_id = ddb.start_run(conn, started, actor, __version__, len(ids), res.candidates, res.compared)
+        ddb.insert_pairs(conn, run_id, [
+            (ids[p.i], ids[p.j], p.verdict.tier, p.verdict.rule, p.verdict.score, int(p.merged), p.refused,
+             list(p.verdict.reasons), p.comparison.as_dict())
+            for p in res.pairs])
         ngroups, ndup = _write_groups(conn, ids, res.labels)
         if late:  # a decision names a record added after the snapshot: group from the database
             ngroups, ndup = regroup(conn)
         certain = sum(1 for p in res.pairs if p.verdict.tier == CERTAIN)
         possible = len(res.possible())
-        conn.execute(
-            "UPDATE dedup_runs SET finished_at = ?, certain = ?, possible = ?, groups = ? WHERE id = ?",
-            (now(), certain, possible, ngroups, run_id),
-        )
+        ddb.finish_run(conn, run_id, certain, possible, ngroups)
         audit.log(conn, actor, "dedup.run", f"run:{run_id}",
                   {"records": len(ids), "certain": certain, "possible": possible,
                    "groups": ngroups, "duplicates": ndup, "decisions_applied": len(decisions)})
@@ -127,27 +109,18 @@ def run(conn: sqlite3.Connection, actor: str) -> RunSummary:
 def regroup(conn: sqlite3.Connection) -> tuple[int, int]:
     """Recompute record_groups from the latest run's certain pairs and current decisions
     (no rescoring). Call inside a transaction."""
-    rows = conn.execute("SELECT id, doi, pmid FROM records ORDER BY id").fetchall()
-    ids = [r["id"] for r in rows]
+    rows = identifiers(conn)
+    ids = [rid for rid, _, _ in rows]
     pos = {rid: k for k, rid in enumerate(ids)}
     run_id = latest_run(conn)
-    certain = [
-        (pos[r["record_a"]], pos[r["record_b"]])
-        for r in conn.execute(
-            "SELECT record_a, record_b FROM dedup_pairs WHERE run_id = ? AND tier = 'certain'"
-            " ORDER BY score DESC, record_a, record_b", (run_id,))
-    ] if run_id else []
+    judged = ddb.run_pairs(conn, run_id, CERTAIN, by_records=True) if run_id else []
+    certain = [(pos[p["record_a"]], pos[p["record_b"]]) for p in judged]
     decisions = {
         (pos[a], pos[b]): d for (a, b), d in effective_decisions(conn).items() if a in pos and b in pos
     }
-    groups, _ = build_groups([norm_doi(r["doi"]) for r in rows], [norm_id(r["pmid"]) for r in rows],
+    groups, _ = build_groups([norm_doi(doi) for _, doi, _ in rows], [norm_id(pmid) for _, _, pmid in rows],
                              certain, decisions)
     return _write_groups(conn, ids, groups.labels())
-
-
-def group_of(conn: sqlite3.Connection, record_id: int) -> int:
-    row = conn.execute("SELECT group_id FROM record_groups WHERE record_id = ?", (record_id,)).fetchone()
-    return row[0] if row else record_id
 
 
 def open_pairs(conn: sqlite3.Connection) -> list[dict]:
@@ -156,32 +129,17 @@ def open_pairs(conn: sqlite3.Connection) -> list[dict]:
     if run_id is None:
         return []
     decided = effective_decisions(conn)
-    groups = dict(conn.execute("SELECT record_id, group_id FROM record_groups").fetchall())
-    out = []
-    for r in conn.execute(
-        "SELECT * FROM dedup_pairs WHERE run_id = ? AND tier = ? ORDER BY score DESC, id", (run_id, POSSIBLE)
-    ):
-        a, b = r["record_a"], r["record_b"]
-        if (a, b) in decided or groups.get(a, a) == groups.get(b, b):
-            continue
-        out.append(pair_dict(r))
-    return out
-
-
-def pair_dict(r: sqlite3.Row) -> dict:
-    """A dedup_pairs row as a plain dict with decoded JSON."""
-    return {
-        "pair_id": r["id"], "record_a": r["record_a"], "record_b": r["record_b"], "tier": r["tier"],
-        "rule": r["rule"], "score": r["score"], "reasons": json.loads(r["reasons"]),
-        "comparison": json.loads(r["comparison"]),
-    }
+    groups = ddb.group_map(conn)
+    return [p for p in ddb.run_pairs(conn, run_id, POSSIBLE)
+            if (p["record_a"], p["record_b"]) not in decided
+            and groups.get(p["record_a"], p["record_a"]) != groups.get(p["record_b"], p["record_b"])]
 
 
 def get_pair(conn: sqlite3.Connection, pair_id: int) -> dict:
-    r = conn.execute("SELECT * FROM dedup_pairs WHERE id = ?", (pair_id,)).fetchone()
-    if r is None:
+    pair = ddb.get_pair(conn, pair_id)
+    if pair is None:
         raise BadInput(f"no pair {pair_id} (see 'review dedup pairs')")
-    return pair_dict(r)
+    return pair
 
 
 def decide(conn: sqlite3.Connection, pair_id: int, decision: str, actor: str, note: str | None = None) -> int:
@@ -206,12 +164,7 @@ def decide_records(conn: sqlite3.Connection, a: int, b: int, decision: str, acto
     return _decide(conn, a, b, decision, actor, pair_id=pair_id, note=note)["decision_id"]
 
 
-def decision_in_force(conn: sqlite3.Connection, a: int, b: int) -> sqlite3.Row | None:
-    """The latest not-undone merge/keep row on records a < b, or None."""
-    return conn.execute(
-        "SELECT * FROM dedup_decisions d WHERE record_a = ? AND record_b = ? AND decision != 'undo'"
-        " AND NOT EXISTS (SELECT 1 FROM dedup_decisions u WHERE u.decision = 'undo' AND u.supersedes = d.id)"
-        " ORDER BY id DESC LIMIT 1", (a, b)).fetchone()
+decision_in_force = ddb.decision_in_force
 
 
 def _decide(conn: sqlite3.Connection, a: int, b: int, decision: str, actor: str, *,
@@ -221,26 +174,18 @@ def _decide(conn: sqlite3.Connection, a: int, b: int, decision: str, actor: str,
     if a == b:
         raise BadInput(f"record {a}: a record cannot be paired with itself")
     for rid in (a, b):
-        if conn.execute("SELECT 1 FROM records WHERE id = ?", (rid,)).fetchone() is None:
+        if not record_exists(conn, rid):
             raise BadInput(f"no record {rid}")
     with transaction(conn):
-        prev = decision_in_force(conn, a, b)
+        prev = ddb.decision_in_force(conn, a, b)
         replaced = None if prev is None else {
             "decision_id": prev["id"], "decision": prev["decision"], "actor": prev["actor"], "ts": prev["ts"]}
-        did = conn.execute(
-            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, note, batch)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (now(), actor, a, b, decision, pair_id, note, batch),
-        ).lastrowid
+        did = ddb.insert_decision(conn, actor, a, b, decision, pair_id=pair_id, note=note, batch=batch)
         if audit_it:
             regroup(conn)
             audit.log(conn, actor, f"dedup.{decision}", f"records:{a},{b}",
                       {"decision_id": did, "pair_id": pair_id, "replaced": replaced})
     return {"decision_id": did, "replaced": replaced, "record_a": a, "record_b": b}
-
-
-def _batch_of(row: sqlite3.Row) -> int | None:
-    """The batch of decisions made together (a split) that ``row`` belongs to."""
-    return row["batch"] if row["decision"] != "undo" else None
 
 
 def undo(conn: sqlite3.Connection, actor: str, decision_id: int | None = None) -> dict:
@@ -251,34 +196,24 @@ def undo(conn: sqlite3.Connection, actor: str, decision_id: int | None = None) -
     undos of one decision cannot both succeed.
     """
     with transaction(conn):
-        undone = {r[0] for r in conn.execute("SELECT supersedes FROM dedup_decisions WHERE decision = 'undo'")}
         if decision_id is None:
-            rows = conn.execute(
-                "SELECT * FROM dedup_decisions WHERE decision != 'undo' AND actor = ? ORDER BY id DESC", (actor,)
-            ).fetchall()
-            rows = [r for r in rows if r["id"] not in undone]
+            rows = ddb.decisions_in_force_by(conn, actor)
             if not rows:
                 raise BadInput(f"nothing to undo: {actor} has no decision in force")
             target = rows[0]
         else:
-            target = conn.execute("SELECT * FROM dedup_decisions WHERE id = ?", (decision_id,)).fetchone()
+            target = ddb.decision(conn, decision_id)
             if target is None or target["decision"] == "undo":
                 raise BadInput(f"no decision {decision_id} to undo")
-            if target["id"] in undone:
+            if target["id"] in ddb.undone_decisions(conn):
                 raise BadInput(f"decision {decision_id} was already undone")
-        batch = _batch_of(target)
-        targets = [target]
-        if batch is not None:
-            targets = [r for r in conn.execute(
-                "SELECT * FROM dedup_decisions WHERE batch = ? AND decision != 'undo' ORDER BY id", (batch,))
-                if r["id"] not in undone]
+        batch = target["batch"]
+        targets = [target] if batch is None else ddb.batch_in_force(conn, batch)
         ts = now()
-        uids = [conn.execute(
-            "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, supersedes, note)"
-            " VALUES (?, ?, ?, ?, 'undo', ?, ?, ?)",
-            (ts, actor, t["record_a"], t["record_b"], t["pair_id"], t["id"],
-             None if batch is None else f"undo of split {batch}"),
-        ).lastrowid for t in targets]
+        uids = [ddb.insert_decision(conn, actor, t["record_a"], t["record_b"], "undo", pair_id=t["pair_id"],
+                                    supersedes=t["id"], ts=ts,
+                                    note=None if batch is None else f"undo of split {batch}")
+                for t in targets]
         regroup(conn)
         detail = {"undo_id": uids[0], "undid": target["id"], "decision": target["decision"]}
         if batch is not None:
@@ -299,17 +234,13 @@ def split(conn: sqlite3.Connection, record_id: int, actor: str) -> list[int]:
     """
     with transaction(conn):
         gid = group_of(conn, record_id)
-        others = [r[0] for r in conn.execute(
-            "SELECT record_id FROM record_groups WHERE group_id = ? AND record_id != ? ORDER BY record_id",
-            (gid, record_id))]
+        others = [m for m in ddb.group_members(conn, gid) if m != record_id]
         if not others:
             raise BadInput(f"record {record_id} is not grouped with any other record")
-        batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM dedup_decisions").fetchone()[0]
+        batch = ddb.next_batch(conn)
         note = f"split record {record_id} from group {gid}"
-        ids = []
-        for o in others:
-            ids.append(_decide(conn, record_id, o, "keep", actor, note=note, audit_it=False,
-                               batch=batch)["decision_id"])
+        ids = [_decide(conn, record_id, o, "keep", actor, note=note, audit_it=False, batch=batch)["decision_id"]
+               for o in others]
         regroup(conn)
         audit.log(conn, actor, "dedup.split", f"record:{record_id}",
                   {"group": gid, "kept_apart_from": others, "decision_ids": ids, "batch": batch})

@@ -41,7 +41,7 @@ from typing import Callable
 
 from review.clock import current_actor
 from review.db import audit, staging, transaction
-from review.db.records import finish_search, start_search, store_records
+from review.db.records import claim_search, find_searches, finish_search, search_row, start_search, store_records
 from review.errors import BadInput, ProblemFound, ReviewError
 from review.sources import windows as win
 from review.sources.eutils import MAX_IDS_PER_QUERY, EutilsClient
@@ -112,20 +112,14 @@ def resolve_window(mindate: str | None, maxdate: str | None, today: dt.date | No
 def find_resumable(conn: sqlite3.Connection, query: str, mindate: str | None, maxdate: str | None,
                    statuses: tuple[str, ...]) -> int | None:
     """The latest unfinished PubMed search with this query (and window, when given)."""
-    row = _candidates(conn, query, mindate, maxdate, statuses).fetchone()
-    return row[0] if row else None
+    rows = _candidates(conn, query, mindate, maxdate, statuses)
+    return rows[0]["id"] if rows else None
 
 
 def _candidates(conn: sqlite3.Connection, query: str, mindate: str | None, maxdate: str | None,
-                statuses: tuple[str, ...]) -> sqlite3.Cursor:
-    sql = ("SELECT id, status, details FROM searches WHERE kind = 'search' AND source = ? AND query = ?"
-           f" AND status IN ({','.join('?' for _ in statuses)})")
-    params: list = [SOURCE, query, *statuses]
-    for col, val in (("mindate", mindate), ("maxdate", maxdate)):
-        if val is not None:
-            sql += f" AND {col} = ?"
-            params.append(val)
-    return conn.execute(sql + " ORDER BY id DESC", params)
+                statuses: tuple[str, ...]) -> list[sqlite3.Row]:
+    return find_searches(conn, kind="search", source=SOURCE, query=query, statuses=statuses,
+                         mindate=mindate, maxdate=maxdate)
 
 
 # -- ownership ------------------------------------------------------------------------
@@ -202,11 +196,7 @@ def _set_owner(conn: sqlite3.Connection, sid: int, owner: dict, old_details: str
     """Compare-and-set the owner (inside the caller's BEGIN IMMEDIATE): False if the row changed."""
     details = json.loads(old_details or "{}")
     details["owner"] = owner
-    cur = conn.execute(
-        "UPDATE searches SET status = 'running', finished_at = NULL, details = ?"
-        " WHERE id = ? AND details IS ? AND status IN ('running', 'failed', 'interrupted')",
-        (json.dumps(details, ensure_ascii=False), sid, old_details))
-    return cur.rowcount == 1
+    return claim_search(conn, sid, json.dumps(details, ensure_ascii=False), old_details)
 
 
 def _claim(conn: sqlite3.Connection, query: str, lo: str, hi: str, mindate: str | None,
@@ -216,9 +206,9 @@ def _claim(conn: sqlite3.Connection, query: str, lo: str, hi: str, mindate: str 
     live process runs the search."""
     statuses = (*UNFINISHED, "running")
     rows = _candidates(conn, query, lo if (mindate or not resume) else None,
-                       hi if (maxdate or not resume) else None, statuses).fetchall()
+                       hi if (maxdate or not resume) else None, statuses)
     for row in rows:
-        sid, status, details = row[0], row[1], row[2]
+        sid, status, details = row["id"], row["status"], row["details"]
         if status == "running":
             alive = owner_alive(_owner_of(details))
             if alive or (alive is None and not resume):
@@ -230,8 +220,9 @@ def _claim(conn: sqlite3.Connection, query: str, lo: str, hi: str, mindate: str 
 
 
 def _owns(conn: sqlite3.Connection, sid: int, owner: dict) -> bool:
-    row = conn.execute("SELECT status, details FROM searches WHERE id = ?", (sid,)).fetchone()
-    return bool(row) and row[0] == "running" and (_owner_of(row[1]) or {}).get("token") == owner["token"]
+    row = search_row(conn, sid)
+    return bool(row) and row["status"] == "running" and \
+        (_owner_of(row["details"]) or {}).get("token") == owner["token"]
 
 
 class _Signals:
@@ -266,6 +257,22 @@ class _Signals:
             signal.signal(sig, handler)
 
 
+def protocol_search(protocol, query: str | None = None, mindate: str | None = None,
+                    maxdate: str | None = None) -> tuple[str, str | None, str | None, str]:
+    """(query, mindate, maxdate, datetype): what was given, else the protocol's
+    [sources.pubmed]. Dates given on the command line replace the protocol's
+    window as a whole (never one end of each)."""
+    pm = protocol.sources.pubmed
+    datetype = "pdat"
+    if query is None:
+        if pm is None:
+            raise BadInput("the protocol has no [sources.pubmed] query: pass --query", where="protocol")
+        query = pm.query
+    if pm is not None and mindate is None and maxdate is None:
+        mindate, maxdate, datetype = pm.mindate, pm.maxdate, pm.datetype
+    return query, mindate, maxdate, datetype
+
+
 def run_search(
     conn: sqlite3.Connection,
     client: EutilsClient,
@@ -293,7 +300,7 @@ def run_search(
             if resume and not resumed:
                 raise BadInput(f"no unfinished PubMed search for query {query!r} to resume", where="--resume")
             if resumed:
-                row = conn.execute("SELECT mindate, maxdate FROM searches WHERE id = ?", (sid,)).fetchone()
+                row = search_row(conn, sid)
                 lo, hi = row["mindate"], row["maxdate"]
             else:
                 sid = start_search(conn, kind="search", source=SOURCE, actor=actor, query=query,
@@ -395,16 +402,16 @@ def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: 
            owner: dict) -> None:
     """Move staged records into ``records`` and log the search, in one transaction
     (refused when this run no longer owns the search, e.g. another finished it)."""
-    listed = {r[0] for r in conn.execute("SELECT pmid FROM search_pmids WHERE search_id = ?", (sid,))}
+    listed = staging.listed_pmids(conn, sid)
     staged = staging.staged_pmids(conn, sid)
     if max_records is None:
         out.missing_pmids = sorted(listed - staged, key=int)
     with transaction(conn):
         if not _owns(conn, sid, owner):
-            row = conn.execute("SELECT status, details FROM searches WHERE id = ?", (sid,)).fetchone()
-            if row and row[0] == "complete":
+            row = search_row(conn, sid)
+            if row and row["status"] == "complete":
                 raise SearchBusy(f"search {sid} was completed by another process; nothing stored twice")
-            raise _busy(sid, _owner_of(row[1]) if row else None, other_host=False)
+            raise _busy(sid, _owner_of(row["details"]) if row else None, other_host=False)
         out.count_fetched = len(staged)
         out.added, out.already_present = store_records(conn, SOURCE, sid, staging.iter_staged(conn, sid))
         finish_search(conn, sid, status="complete", count_reported=out.count_reported,

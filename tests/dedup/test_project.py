@@ -142,7 +142,7 @@ def test_a_changed_decision_says_what_it_replaces(tmp_path):
     assert first.exit_code == 0 and "replaces" not in first.output
     second = cli(db, "dedup", "decide", str(pid), "merge")
     assert second.exit_code == 0
-    assert "replaces the earlier decision 'keep'" in second.output
+    assert "replaces alice's earlier decision 'keep'" in second.output
     r = cli(db, "dedup", "explain", "5")
     assert "is a duplicate of record" in r.output, r.output
 

@@ -18,11 +18,17 @@ def test_bundled_protocol_is_the_projects_protocol():
     assert bundled.read_bytes() == (ROOT / "protocols" / "car-t-2025.toml").read_bytes()
 
 
-def test_demo_builds_a_project(tmp_path):
-    target = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo, built once for this module's tests."""
+    target = tmp_path_factory.mktemp("demo") / "demo"
     result = CliRunner().invoke(main, ["demo", "--dir", str(target)])
     assert result.exit_code == 0, result.output
-    db = target / "screening_db" / "car-t-2025.db"
+    return target
+
+
+def test_demo_builds_a_project(demo):
+    db = demo / "screening_db" / "car-t-2025.db"
     assert db.exists()
     st = CliRunner().invoke(main, ["--db", str(db), "status", "--json"])
     assert st.exit_code == 0, st.output
@@ -33,12 +39,10 @@ def test_demo_builds_a_project(tmp_path):
     assert doc["deduplication"]["unique"] == 6
 
 
-def test_demo_pools_the_seed_studies_as_the_paper_reports(tmp_path):
+def test_demo_pools_the_seed_studies_as_the_paper_reports(demo):
     import csv
 
-    target = tmp_path / "demo"
-    assert CliRunner().invoke(main, ["demo", "--dir", str(target)]).exit_code == 0
-    exports = target / "exports"
+    exports = demo / "exports"
     rows = {(r["outcome"], r["by"], r["group"]): r
             for r in csv.DictReader((exports / "pooled.csv").open(encoding="utf-8"))}
     # The seed paper: dead rate 0.19 (95% CI 0.11-0.32), 27 studies, 206/868, I2 77%.
@@ -58,8 +62,9 @@ def test_demo_pools_the_seed_studies_as_the_paper_reports(tmp_path):
     assert doc["CRR_by_country"]["between"]["df"] == 1
 
 
-def test_demo_can_be_run_twice(tmp_path):
-    target = tmp_path / "demo"
-    for _ in range(2):
-        result = CliRunner().invoke(main, ["demo", "--dir", str(target)])
-        assert result.exit_code == 0, result.output
+def test_demo_can_be_run_twice(demo):
+    """A second run over an existing demo replaces it (the fixture made the first)."""
+    result = CliRunner().invoke(main, ["demo", "--dir", str(demo)])
+    assert result.exit_code == 0, result.output
+    st = CliRunner().invoke(main, ["--db", str(demo / "screening_db" / "car-t-2025.db"), "status", "--json"])
+    assert json.loads(st.output)["identification"]["by_source"] == {"CNKI": 5, "Wanfang": 4}
