@@ -117,7 +117,7 @@ def register(main: click.Group) -> None:
     @click.option("--conf-type", type=click.Choice(("log", "log-log", "plain")), default="log",
                   show_default=True, help="Confidence bands (log is R survfit's default).")
     @click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
-    @click.option("--times", "times", metavar="T,T,...", help="Also report survival at these times.")
+    @click.option("--times", "times", metavar="T,T,...", help="Also report survival at these times (in days with --months-to-days).")
     @click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE",
                   help="Kaplan-Meier plot with the numbers at risk under it (.png or .svg).")
     @click.option("--break-time", "break_time", type=click.FloatRange(min=0, min_open=True), metavar="T",

@@ -149,6 +149,39 @@ def _fit_group(name: str, t: np.ndarray, e: np.ndarray, conf_type: str, level: f
     )
 
 
+def _cox(df: "pd.DataFrame", names: list[str], level: float, notes: list[str]) -> tuple[HazardRatio, ...]:
+    """Hazard ratio of each group against names[0]; lifelines' convergence
+    warnings become notes (R's coxph warns the same way)."""
+    import warnings
+
+    from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceError, ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        try:
+            # lifelines' default stopping rule can end ~1e-4 short of R's coxph on a
+            # flat likelihood (veteran, trt): converge as tightly as R does
+            cph = CoxPHFitter(alpha=1 - level).fit(df, duration_col="T", event_col="E",
+                                                   fit_options={"precision": 1e-10})
+        except ConvergenceError as exc:
+            notes.append(f"the Cox model did not converge ({str(exc).splitlines()[0]}): no hazard ratios")
+            return ()
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            first = str(w.message).strip().split(". ")[0].rstrip(".")
+            for j, n in enumerate(names[1:], start=1):
+                first = first.replace(f"Column g{j} ", f"Group {n!r} ")
+            notes.append(f"Cox model (lifelines): {first}.")
+    with np.errstate(over="ignore"):
+        hr = np.exp(cph.params_)
+        ci = np.exp(cph.confidence_intervals_)
+    p = cph.summary["p"]
+    return tuple(HazardRatio(n, names[0], float(hr[f"g{j}"]), float(ci.loc[f"g{j}"].iloc[0]),
+                             float(ci.loc[f"g{j}"].iloc[1]), float(p[f"g{j}"]))
+                 for j, n in enumerate(names[1:], start=1))
+
+
 def _natural_key(s: str):
     try:
         return (0, float(s), s)
@@ -166,8 +199,6 @@ def km_analysis(frame: "pd.DataFrame", *, time: str = "time", event: str = "even
     (numbers numerically), like R's factor levels; the first (or ``reference``)
     is the Cox reference.
     """
-    from lifelines import CoxPHFitter
-    from lifelines.exceptions import ConvergenceError
     from lifelines.statistics import multivariate_logrank_test
 
     if conf_type not in CONF_TYPES:
@@ -203,18 +234,10 @@ def km_analysis(frame: "pd.DataFrame", *, time: str = "time", event: str = "even
 
             cols = {f"g{j}": (g_all == n).astype(float) for j, n in enumerate(names[1:], start=1)}
             df = pd.DataFrame({"T": t_all, "E": e_all, **cols})
-            try:
-                # lifelines' default stopping rule can end ~1e-4 short of R's coxph on a
-                # flat likelihood (veteran, trt): converge as tightly as R does
-                cph = CoxPHFitter(alpha=1 - level).fit(df, duration_col="T", event_col="E",
-                                                       fit_options={"precision": 1e-10})
-                s = cph.summary
-                cox = tuple(HazardRatio(n, names[0], float(s.loc[f"g{j}", "exp(coef)"]),
-                                        float(s.loc[f"g{j}", f"exp(coef) lower {level:.0%}"]),
-                                        float(s.loc[f"g{j}", f"exp(coef) upper {level:.0%}"]),
-                                        float(s.loc[f"g{j}", "p"]))
-                            for j, n in enumerate(names[1:], start=1))
-            except (ConvergenceError, KeyError) as exc:
-                notes.append(f"the Cox model did not converge ({type(exc).__name__}): no hazard ratios")
+            cox = _cox(df, names, level, notes)
+            empty = [g.name for g in groups if g.events == 0]
+            if empty:
+                notes.append(f"no events in {', '.join(empty)}: hazard ratios against or of "
+                             f"{'it' if len(empty) == 1 else 'them'} are not estimable (infinite)")
     return KMResult(groups, logrank, cox, names[0] if by is not None else None, by, conf_type, level,
                     time_unit, tuple(notes))

@@ -43,7 +43,8 @@ def km_json(res: KMResult, times: Sequence[float] = ()) -> dict:
         doc["logrank"] = {"chisq": res.logrank.chisq, "df": res.logrank.df, "p": res.logrank.p}
     if res.cox:
         doc["cox"] = {"reference": res.reference,
-                      "hazard_ratios": {h.group: {"hr": h.hr, "lower": h.lower, "upper": h.upper, "p": h.p}
+                      "hazard_ratios": {h.group: {"hr": _num(h.hr), "lower": _num(h.lower),
+                                                  "upper": _num(h.upper), "p": _num(h.p)}
                                         for h in res.cox}}
     doc.update({"conf_type": res.conf_type, "level": res.level, "time_unit": res.time_unit,
                 "notes": list(res.notes)})
@@ -68,8 +69,8 @@ def km_text(res: KMResult, times: Sequence[float] = ()) -> str:
         lr = res.logrank
         lines.append(f"log-rank: chi-square {lr.chisq:.4g}, df {lr.df}, p {_p(lr.p)}")
     for h in res.cox:
-        lines.append(f"Cox hazard ratio {h.group} vs {h.reference}: {h.hr:.3g} "
-                     f"({pct} CI {h.lower:.3g} to {h.upper:.3g}), p {_p(h.p)}")
+        lines.append(f"Cox hazard ratio {h.group} vs {h.reference}: {_fmt(h.hr, 3)} "
+                     f"({pct} CI {_fmt(h.lower, 3)} to {_fmt(h.upper, 3)}), p {_p(h.p)}")
     lines.extend(f"note: {n}" for n in res.notes)
     return "\n".join(lines)
 

@@ -155,3 +155,15 @@ def test_json_on_stdout_alone_in_a_real_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["logrank"]["chisq"] == pytest.approx(25.4037, abs=1e-4) and doc["logrank"]["df"] == 3
+
+
+def test_a_group_without_events_gives_notes_and_valid_json(tmp_path):
+    data = tmp_path / "ipd.csv"
+    data.write_text("time,event,arm\n1,0,A\n2,0,A\n3,0,A\n1,1,B\n2,1,B\n4,0,B\n")
+    res = run("survival", "km", "--data", data, "--by", "arm", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert doc["groups"]["A"]["events"] == 0 and doc["groups"]["A"]["median"] is None
+    assert doc["logrank"]["chisq"] == pytest.approx(2.0)  # R: survdiff gives 2 on these six
+    assert any("no events in A" in n for n in doc["notes"])
+    assert any(n.startswith("Cox model (lifelines)") for n in doc["notes"])
