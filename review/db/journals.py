@@ -84,22 +84,31 @@ def finish_import(conn: sqlite3.Connection, import_id: int, *, journals: int, me
 # -- bulk readers for the matcher -----------------------------------------------------
 
 
+def _tuples(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    """All rows as plain tuples (no sqlite3.Row objects: several times faster in bulk)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    try:
+        return cur.execute(sql).fetchall()
+    finally:
+        cur.close()
+
+
 def journal_rows(conn: sqlite3.Connection) -> list[tuple]:
     """(id, title, title_key, abbrev, nlm_id) of every journal."""
-    return conn.execute("SELECT id, title, title_key, abbrev, nlm_id FROM journals").fetchall()
+    return _tuples(conn, "SELECT id, title, title_key, abbrev, nlm_id FROM journals")
 
 
 def issn_rows(conn: sqlite3.Connection) -> list[tuple]:
     """(journal_id, issn) pairs."""
-    return conn.execute("SELECT journal_id, issn FROM journal_issns").fetchall()
+    return _tuples(conn, "SELECT journal_id, issn FROM journal_issns")
 
 
 def metric_rows(conn: sqlite3.Connection) -> list[tuple]:
     """(journal_id, kind, year, value, qualifier, import_id, file, line, raw) of every value."""
-    return conn.execute(
-        "SELECT m.journal_id, m.kind, m.year, m.value, m.qualifier, m.import_id, i.file, m.line, m.raw"
-        " FROM journal_metrics m JOIN journal_imports i ON i.id = m.import_id"
-    ).fetchall()
+    return _tuples(
+        conn, "SELECT m.journal_id, m.kind, m.year, m.value, m.qualifier, m.import_id, i.file, m.line, m.raw"
+              " FROM journal_metrics m JOIN journal_imports i ON i.id = m.import_id")
 
 
 RECORD_FIELDS = ("issn_print", "issn_electronic", "issn_linking", "nlm_id", "journal", "journal_abbrev")
@@ -109,11 +118,10 @@ def record_rows(conn: sqlite3.Connection) -> list[tuple]:
     """(id, group id, issn_print, issn_electronic, issn_linking, nlm_id, journal,
     journal_abbrev) of every record; the group id is the record's own id when
     it is in no duplicate group."""
-    return conn.execute(
-        "SELECT r.id, COALESCE(g.group_id, r.id), r.issn_print, r.issn_electronic, r.issn_linking,"
-        " r.nlm_id, r.journal, r.journal_abbrev"
-        " FROM records r LEFT JOIN record_groups g ON g.record_id = r.id"
-    ).fetchall()
+    return _tuples(
+        conn, "SELECT r.id, COALESCE(g.group_id, r.id), r.issn_print, r.issn_electronic, r.issn_linking,"
+              " r.nlm_id, r.journal, r.journal_abbrev"
+              " FROM records r LEFT JOIN record_groups g ON g.record_id = r.id")
 
 
 def record_exists(conn: sqlite3.Connection, record_id: int) -> bool:

@@ -28,10 +28,15 @@ def parse_issn(text: str) -> str | None:
     return f"{m.group(1)}-{m.group(2)}"
 
 
+_PLAIN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+
+
 def find_issns(text: str) -> list[str]:
     """Every ISSN written in a record field, in order, without repeats."""
     if not text:
         return []
+    if len(text) == 9 and _PLAIN.match(text):
+        return [text]
     out: list[str] = []
     for a, b in _ANY.findall(text.upper()):
         v = f"{a}-{b}"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from review.errors import BadInput
 from review.journals import KINDS
@@ -132,13 +132,16 @@ class JournalIndex:
         self.metrics: dict[int, list[Metric]] = defaultdict(list)
         for row in metrics:
             self.metrics[row[0]].append(Metric(*row))
-        # Each journal's preferred usable values (all rows sharing its best rank).
+        # Each journal's preferred usable values (all rows sharing its best rank),
+        # and whether they agree.
         self.top: dict[int, list[Metric]] = {}
+        self.agrees: dict[int, bool] = {}
         for jid, ms in self.metrics.items():
             usable = [m for m in ms if m.value is not None and m.kind in self.prio]
             if usable:
                 best = min(m.rank(self.prio) for m in usable)
-                self.top[jid] = [m for m in usable if m.rank(self.prio) == best]
+                top = self.top[jid] = [m for m in usable if m.rank(self.prio) == best]
+                self.agrees[jid] = len({(m.value, m.qualifier) for m in top}) == 1
         self._iso_cache: dict[str, list[int]] = {}
 
     @classmethod
@@ -149,9 +152,15 @@ class JournalIndex:
 
     # -- choosing among journals ----------------------------------------------------------
 
-    def _choose(self, jids: Iterable[int]) -> tuple[Metric | None, list[Metric]]:
+    def _choose(self, jids: Collection[int]) -> tuple[Metric | None, list[Metric]]:
         """The preferred value among journals taken as one journal; the second
         item lists the rows that tie on rank but disagree (ambiguity)."""
+        if len(jids) == 1:  # the common case, precomputed
+            j = next(iter(jids))
+            top = self.top.get(j)
+            if not top:
+                return None, []
+            return (top[0], []) if self.agrees[j] else (None, list(top))
         best, rows = None, []
         for j in jids:
             top = self.top.get(j)
@@ -205,7 +214,9 @@ class JournalIndex:
         hits: dict[int, tuple[str, str]] = {}
         for label, key in idents:
             if label == "nlm":
-                js = list(self.by_nlm.get(key, ())) + sorted((nlm_learnt or {}).get(key, ()))
+                js = self.by_nlm.get(key, ())
+                if nlm_learnt and key in nlm_learnt:
+                    js = [*js, *sorted(nlm_learnt[key])]
             else:
                 js = self.by_issn.get(key, ())
             for j in js:
@@ -289,8 +300,12 @@ class JournalIndex:
         return self._found(picks[0], label, key)
 
     def by_names(self, names: Sequence[tuple[str, str]], record_issns: set[str]) -> tuple[Match | None, str]:
-        """Journals found by name; the second item explains refused candidates."""
-        refused, no_value = "", None
+        """Journals found by name; the second item explains refused candidates.
+
+        A step that finds several journals with different values is ambiguous
+        unless a later, stricter step (an abbreviation of the full title, the
+        record's other name field) picks one of those same journals."""
+        refused, no_value, ambiguous = "", None, None
         for field, name in names:
             key = title_key(name)
             if not key:
@@ -311,16 +326,22 @@ class JournalIndex:
                                           f"({', '.join(sorted(self.issns[j]))}) differ from the record's")
                     continue
                 m = self._by_name_step(ok, label, name)
-                if m.found or m.reason == AMBIGUOUS:
-                    return m, refused
-                no_value = no_value or m
-        return no_value, refused
+                if m.found:
+                    if ambiguous is None or m.journal_id in {c["journal_id"] for c in ambiguous.candidates}:
+                        return m, refused
+                elif m.reason == AMBIGUOUS:
+                    ambiguous = ambiguous or m
+                else:
+                    no_value = no_value or m
+        return ambiguous or no_value, refused
 
 
 def signature(rows: Iterable[Sequence]) -> Signature:
     """Identifiers and names of records (rows as ``review.db.journals.record_rows``),
     pooled: a duplicate group is matched on what all its copies say."""
     rows = list(rows)
+    if len(rows) == 1:
+        return _signature_one(rows[0])
     idents: list[tuple[str, str]] = []
     seen: set[str] = set()
     for label, col in (("issn", 2), ("eissn", 3), ("issnl", 4)):
@@ -344,20 +365,33 @@ def signature(rows: Iterable[Sequence]) -> Signature:
     return tuple(idents), tuple(names)
 
 
-def resolve(index: JournalIndex, sigs: Iterable[Signature]) -> dict[Signature, Match]:
-    """Match every distinct signature: identifiers first; NLM ids learnt from
-    records that matched by ISSN; then names."""
-    out: dict[Signature, Match] = {}
-    for sig in set(sigs):
-        m = index.by_identifiers(sig[0])
-        out[sig] = m if m is not None else Match(reason=UNMATCHED)
+def _signature_one(r: Sequence) -> Signature:
+    """``signature`` of a lone record (the common case, kept quick)."""
+    idents: list[tuple[str, str]] = []
+    for label, value in (("issn", r[2]), ("eissn", r[3]), ("issnl", r[4])):
+        if value:
+            for issn in find_issns(value):
+                if not any(issn == k for _, k in idents):
+                    idents.append((label, issn))
+    nlm = (r[5] or "").strip()
+    if nlm:
+        idents.append(("nlm", nlm))
+    journal, abbrev = (r[6] or "").strip(), (r[7] or "").strip()
+    names = (("journal", journal),) * bool(journal) + (("abbrev", abbrev),) * bool(abbrev)
+    return tuple(idents), names
+
+
+def resolve(index: JournalIndex, sigs: Sequence[Signature]) -> list[Match]:
+    """Match distinct signatures (the result is in their order): identifiers
+    first; then NLM ids learnt from records that matched by ISSN; then names."""
+    out = [index.by_identifiers(sig[0]) or UNMATCHED_PLACEHOLDER for sig in sigs]
     learnt: dict[str, set[int]] = defaultdict(set)
-    for sig, m in out.items():
+    for sig, m in zip(sigs, out):
         if m.found and m.matched_by in ("issn", "eissn", "issnl"):
             for label, key in sig[0]:
                 if label == "nlm":
                     learnt[key].add(m.journal_id)
-    for sig, m in out.items():
+    for i, (sig, m) in enumerate(zip(sigs, out)):
         if m.found or m.reason == AMBIGUOUS:
             continue
         idents, names = sig
@@ -365,26 +399,32 @@ def resolve(index: JournalIndex, sigs: Iterable[Signature]) -> dict[Signature, M
         if nlms:
             m2 = index.by_identifiers(nlms, learnt)
             if m2 is not None and (m2.found or m2.reason == AMBIGUOUS):
-                out[sig] = m2
+                out[i] = m2
                 continue
         issns = {k for lbl, k in idents if lbl != "nlm"}
         by_name, refused = index.by_names(names, issns)
         if by_name is not None and (by_name.found or by_name.reason == AMBIGUOUS):
-            out[sig] = by_name
+            out[i] = by_name
         elif m.reason == NO_VALUE:
             continue  # the identifiers found the journal: it has no value
         elif by_name is not None:
-            out[sig] = by_name  # found by name, listed without a value
+            out[i] = by_name  # found by name, listed without a value
         elif not idents and not names:
-            out[sig] = Match(reason=NO_JOURNAL, detail="the record names no journal and has no ISSN")
+            out[i] = Match(reason=NO_JOURNAL, detail="the record names no journal and has no ISSN")
         else:
-            out[sig] = Match(reason=UNMATCHED, detail=_unmatched_detail(idents, names, refused))
+            out[i] = Match(reason=UNMATCHED, detail=_unmatched_detail(idents, names, refused))
     return out
+
+
+UNMATCHED_PLACEHOLDER = Match(reason=UNMATCHED)
 
 
 def _unmatched_detail(idents, names, refused: str) -> str:
     issns = [k for lbl, k in idents if lbl != "nlm"]
+    nlms = [k for lbl, k in idents if lbl == "nlm"]
     parts = [f"ISSN {', '.join(issns)} in no metric file" if issns else "no ISSN"]
+    if nlms:
+        parts.append(f"NLM id {', '.join(nlms)} not known from any file or matched record")
     parts.append(f"no title match for {names[0][1]!r}" if names else "no journal name")
     return "; ".join(parts) + (f" ({refused})" if refused else "")
 
@@ -416,9 +456,31 @@ def units(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -> dict[in
 
 
 def match_units(index: JournalIndex, unit_rows: dict[int, list[tuple]]) -> dict[int, Match]:
-    sigs = {u: signature(rows) for u, rows in unit_rows.items()}
-    resolved = resolve(index, sigs.values())
-    return {u: resolved[s] for u, s in sigs.items()}
+    """Match units given as their records' rows (``units``), once per distinct
+    signature."""
+    slot_of_fields: dict[tuple, int] = {}  # a lone record's journal fields -> its signature's slot
+    slot_of_sig: dict[Signature, int] = {}
+    sigs: list[Signature] = []
+    slots: dict[int, int] = {}
+
+    def slot(sig: Signature) -> int:
+        k = slot_of_sig.get(sig)
+        if k is None:
+            k = slot_of_sig[sig] = len(sigs)
+            sigs.append(sig)
+        return k
+
+    for u, rows in unit_rows.items():
+        if len(rows) == 1:
+            fields = rows[0][2:8]
+            k = slot_of_fields.get(fields)
+            if k is None:
+                k = slot_of_fields[fields] = slot(_signature_one(rows[0]))
+        else:
+            k = slot(signature(rows))
+        slots[u] = k
+    matches = resolve(index, sigs)
+    return {u: matches[k] for u, k in slots.items()}
 
 
 def metrics_for_units(conn: sqlite3.Connection, ids: Iterable[int] | None = None, *,

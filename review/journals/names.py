@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from review.dedup.normalise import nfkc, strip_accents
 
@@ -38,9 +39,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PREFIX, CONTRACTION = 2, 1  # how well an abbreviation matched (higher is better)
 
 
+@lru_cache(maxsize=1 << 18)
 def title_key(name: str | None) -> str:
     """The key names are compared on: lower case, no accents or punctuation,
-    '&' as 'and', no leading 'The'."""
+    '&' as 'and', no leading 'The'. (Cached: projects repeat journal names.)"""
     if not name:
         return ""
     t = strip_accents(nfkc(name)).casefold().replace("&", " and ").replace("'", "").replace("’", "")

@@ -138,7 +138,8 @@ def read_table(tf: TextFile, header: int, end: int, sep: str) -> Table:
             raise BadInput(f"a row does not fit the header ({exc})", where=where) from None
     if len(df) != len(lines):  # pragma: no cover - pandas and csv disagree on a record's end
         raise BadInput("rows could not be told apart (unbalanced quotes?)", where=tf.where(first))
-    return Table(names, df.fillna("").to_dict("records"), lines)
+    values = df.fillna("").to_numpy(dtype=object).tolist()  # much faster than to_dict("records")
+    return Table(names, [dict(zip(names, v)) for v in values], lines)
 
 
 def _check_cells(tf: TextFile, block: list[str], sep: str, first: int, names: list[str]) -> list[int]:

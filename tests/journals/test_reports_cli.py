@@ -87,7 +87,8 @@ def test_show_summarises_imports_and_matching(imported):
 def test_match_explains_a_record_without_metric(imported):
     ids = records_by_journal(imported)
     out = run(imported, "journals", "match", ids["Biochimica et biophysica acta"]).output
-    assert "no metric: unmatched (ISSN 0006-3002 in no metric file; no title match for 'Biochimica et biophysica acta')" in out
+    assert ("no metric: unmatched (ISSN 0006-3002 in no metric file; NLM id 0217513 not known from any "
+            "file or matched record; no title match for 'Biochimica et biophysica acta')") in out
     res = run(imported, "journals", "match", 999)
     assert res.exit_code == 2 and "no record 999" in res.output
 
