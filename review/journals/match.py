@@ -239,7 +239,7 @@ class JournalIndex:
         got = self._iso_cache.get(key)
         if got is None:
             got, best = [], 0
-            if not is_cjk(key):
+            if not is_cjk(key) and len(key.split()) > 1:  # a one-word name is never an abbreviation here
                 for reading in abbreviation_readings(key):
                     for jid, words in self.by_initials.get(initials(reading), ()):
                         tier = abbreviation_match(reading, words)

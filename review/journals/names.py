@@ -11,7 +11,7 @@ and, for ...), each abbreviated word begins its title word (``Hematol`` ->
 Hematology: a *prefix* match) or, for contractions such as ``Natl`` ->
 National, keeps its letters in order from the same first letter (a
 *contraction* match). Both have the same number of words, and at least one
-word must really be abbreviated: a full one-word name never matches by this
+word must really be abbreviated, and a one-word name never matches by this
 rule.
 
 References: ISO 4:1997 Information and documentation - Rules for the
@@ -76,8 +76,9 @@ def is_cjk(text: str) -> bool:
 
 
 def _contraction(abbr: str, word: str) -> bool:
-    """'natl' in 'national': same first letter, then the letters in order."""
-    if not abbr or abbr[0] != word[0] or len(abbr) > len(word):
+    """'natl' in 'national': same first letter, then the letters in order
+    (three letters at least: 'pm' is no contraction of 'pharmacological')."""
+    if len(abbr) < 3 or abbr[0] != word[0] or len(abbr) > len(word):
         return False
     pos = 1
     for ch in abbr[1:]:

@@ -162,3 +162,29 @@ def test_a_jcr_classic_title_without_issns_joins_its_namesake(project):
     [rid] = add_records(project, [Record(title="x", journal="Cancer letters")])
     m = metrics_for_units(conn)[rid]
     assert (m.value, m.year, m.matched_by) == (9.1, 2023, "title")
+
+
+@pytest.mark.parametrize("abbr,title,tier", [
+    ("J Hematol Oncol", "Journal of Hematology & Oncology", 2),
+    ("N Engl J Med", "NEW ENGLAND JOURNAL OF MEDICINE", 2),
+    ("CA Cancer J Clin", "CA-A CANCER JOURNAL FOR CLINICIANS", 2),
+    ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the United States of America", 1),
+    ("Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift", 1),
+    ("Rev Esp Cardiol", "Revista Española de Cardiología", 2),
+    ("Cancer", "Cancers", 0),  # nothing abbreviated in a one-word name
+    ("Cancer Res", "Cancer Research Communications", 0),  # word counts differ
+    ("PM and R", "Pharmacological Reports", 0),  # 'pm' is too short to be a contraction
+    ("Neurology", "Neuropharmacology", 0),
+    ("J Clin Oncol", "Journal of Clinical Oncology", 2),
+    ("J Clin Oncol", "Journal of Clinical Ophthalmology", 0),
+])
+def test_abbreviation_rule(abbr, title, tier):
+    from review.journals.match import JournalIndex
+    from review.journals.names import abbreviation_match, abbreviation_readings, significant_words, title_key
+
+    key = title_key(abbr)
+    index = JournalIndex([(7, title, title_key(title), "", "")], [], [])
+    assert index.iso_candidates(key) == ([7] if tier else [])
+    if tier:
+        got = max(abbreviation_match(r, significant_words(title_key(title))) for r in abbreviation_readings(key))
+        assert got == tier
