@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Collection, Iterable, Sequence
+from typing import Collection, Iterable, NamedTuple, Sequence
 
 from review.errors import BadInput
 from review.journals import KINDS
@@ -38,8 +38,9 @@ LABELS = ("issn", "eissn", "issnl", "nlm", "title", "abbrev")
 NO_JOURNAL, UNMATCHED, NO_VALUE, AMBIGUOUS = "no_journal", "unmatched", "no_value", "ambiguous"
 
 
-@dataclass(frozen=True, slots=True)
-class Metric:
+class Metric(NamedTuple):
+    """One stored value with where it came from (a tuple: tens of thousands are loaded)."""
+
     journal_id: int
     kind: str
     year: int
@@ -131,7 +132,7 @@ class JournalIndex:
             self.by_issn[issn].append(jid)
         self.metrics: dict[int, list[Metric]] = defaultdict(list)
         for row in metrics:
-            self.metrics[row[0]].append(Metric(*row))
+            self.metrics[row[0]].append(Metric._make(row))
         # Each journal's preferred usable values (all rows sharing its best rank),
         # and whether they agree.
         self.top: dict[int, list[Metric]] = {}
