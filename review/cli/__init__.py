@@ -17,7 +17,16 @@ from review.cli.common import db_option
 
 # Modules that add commands to `main`; a missing one is skipped so that work in
 # progress on one capability never breaks the others.
-COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "survival", "demo")
+COMMAND_MODULES = (
+    "project",
+    "search",
+    "sources",
+    "dedup",
+    "journals",
+    "pool",
+    "survival",
+    "demo",
+)
 
 
 # `review --help` lists the commands in the order a review uses them, each with
@@ -29,6 +38,7 @@ WORKFLOW = {
     "import": "Import exports of other databases (RIS, CNKI, Wanfang and more).",
     "records": "List the project's records and where each came from.",
     "dedup": "Group duplicates; review the doubtful pairs.",
+    "journals": "Journal metrics (JCR, SCImago, OpenAlex) for the IF rule.",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
     "survival": "Patients from published Kaplan-Meier curves; KM, log-rank, Cox.",
     "demo": "Build the worked example (the seed CAR-T review), offline.",
