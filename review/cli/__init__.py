@@ -17,7 +17,7 @@ from review.cli.common import db_option
 
 # Modules that add commands to `main`; a missing one is skipped so that work in
 # progress on one capability never breaks the others.
-COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "demo")
+COMMAND_MODULES = ("project", "search", "sources", "dedup", "prisma", "pool", "demo")
 
 
 # `review --help` lists the commands in the order a review uses them, each with
@@ -29,6 +29,7 @@ WORKFLOW = {
     "import": "Import exports of other databases (RIS, CNKI, Wanfang and more).",
     "records": "List the project's records and where each came from.",
     "dedup": "Group duplicates; review the doubtful pairs.",
+    "prisma": "PRISMA 2020 counts, CSV and flow diagram; PRISMA-S summary.",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
     "demo": "Build the worked example (the seed CAR-T review), offline.",
     "audit": "Check and read the audit log: who did what, and when.",
