@@ -1,8 +1,9 @@
 """PRISMA 2020 counts computed from the project: the search log, the duplicate
 groups (units) and the events. Nothing is typed in.
 
-Each active unit (a duplicate group, review/units.py) ends in exactly one box
-of the flow, and each record other than its unit's first is a duplicate:
+Records identified are counted per database and register (``identified``);
+duplicates are the records identified beyond one per active unit (a duplicate
+group, review/units.py). Each active unit ends in exactly one box:
 
 - ``automatic`` / ``other``: a rule exclusion in force (events of kind
   ``rule`` at stage ``automation`` not undone; the first rule if several) that
@@ -37,7 +38,6 @@ from review.db import events as ev
 from review.db import prisma as q
 from review.db import units
 from review.protocol import Protocol
-from review.screening.state import Standing
 from review.screening.view import StageView, stage_view
 
 NO_REASON = "no reason given"
@@ -153,29 +153,35 @@ def source_names(raw: Iterable[str], protocol: Protocol) -> dict[str, str]:
 
 def identified(conn: sqlite3.Connection, protocol: Protocol,
                notes: list[str]) -> tuple[dict[str, int], dict[str, int], int]:
-    """(records per database, per register, records that repeat a record of the same
-    database stored under another spelling of its name).
+    """(records per database, per register, records not counted because they
+    repeat a record of the same database in the same unit).
 
     A record returned by several searches or imports of one database counts
-    once for it; a source is a register when the protocol's
-    ``[[sources.databases]]`` entry says ``kind = "register"``.
+    once for it. The same record stored twice for one database under two
+    spellings of its name (same PMID or content) counts once when deduplication
+    has grouped the two, and twice until then (they are two units to screen).
+    A source is a register when the protocol's ``[[sources.databases]]``
+    entry says ``kind = "register"``.
     """
     rows = q.record_sources(conn)
     names = source_names({src for _, src, _, _ in rows}, protocol)
     registers = {d.name for d in protocol.sources.databases if d.kind == "register"}
+    unit_of = units.membership(conn)
     per: Counter = Counter()
     unlogged: Counter = Counter()
     copies: Counter = Counter()
-    seen: set[tuple[str, str]] = set()
+    apart: Counter = Counter()
+    first: dict[tuple[str, str], int] = {}
     several = 0
-    for _, src, fingerprint, logged in rows:
+    for rid, src, fingerprint, logged in rows:
         name = names[src]
         unlogged[name] += logged == 0
         several += logged > 1
-        if (name, fingerprint) in seen:
+        seen = first.setdefault((name, fingerprint), rid)
+        if seen != rid and unit_of.get(seen) == unit_of.get(rid):
             copies[name] += 1
             continue
-        seen.add((name, fingerprint))
+        apart[name] += seen != rid
         per[name] += 1
     for name, k in sorted(unlogged.items()):
         if k:
@@ -183,10 +189,14 @@ def identified(conn: sqlite3.Connection, protocol: Protocol,
     if several:
         notes.append(f"{several} records are linked to searches of more than one source:"
                      " each counted under one of them")
-    for name, k in sorted(copies.items()):
-        spelt = sorted(r for r, d in names.items() if d == name)
-        notes.append(f"{k} records of {name} were stored twice, under {' and '.join(spelt)}:"
-                     " each counted once as identified (its copy is grouped as a duplicate by 'review dedup')")
+    for name in sorted(set(copies) | set(apart)):
+        spelt = " and ".join(sorted(r for r, d in names.items() if d == name))
+        if copies[name]:
+            notes.append(f"{copies[name]} records of {name} were stored twice, under {spelt}:"
+                         " each counted once (deduplication grouped the copies)")
+        if apart[name]:
+            notes.append(f"{apart[name]} records of {name} were stored twice, under {spelt}, and are not"
+                         " grouped yet: counted twice until 'review dedup' groups them")
     by_name = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))
     return ({s: k for s, k in by_name if s not in registers}, {s: k for s, k in by_name if s in registers},
             sum(copies.values()))

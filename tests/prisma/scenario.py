@@ -20,6 +20,7 @@ from review.db import events as ev
 from review.db import open_db, transaction, units
 from review.project import project_protocol
 from review.screening.decisions import decide, resolve
+from tests.screening.test_units import ASPIRIN, BCMA, CD19, ris
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "protocols" / "car-t-2025.toml"
@@ -41,25 +42,7 @@ INCOMPLETE = "incomplete or inconsistent outcomes"
 NOT_CLINICAL = "not a clinical study"
 
 
-def ris(*records: dict) -> str:
-    out = []
-    for r in records:
-        out += ["TY  - JOUR", f"TI  - {r['title']}"]
-        out += [f"AU  - {a}" for a in r.get("authors", ("Zhang, Wei", "Li, Xiao"))]
-        out += [f"PY  - {r.get('year', 2021)}", f"JO  - {r.get('journal', 'Blood')}",
-                f"VL  - {r.get('volume', '138')}", f"SP  - {r.get('sp', '100')}", f"EP  - {r.get('ep', '110')}"]
-        if r.get("doi"):
-            out.append(f"DO  - {r['doi']}")
-        out += [f"AB  - {r.get('abstract', 'We report outcomes of a clinical study.')}", "ER  - ", ""]
-    return "\n".join(out)
-
-
-A = dict(title="CD19 CAR-T cells in relapsed large B-cell lymphoma: a phase 2 trial",
-         doi="10.1182/blood.2021.0001", sp="100", ep="110")
-B = dict(title="Anti-BCMA CAR-T cell therapy in refractory multiple myeloma: a single-arm study",
-         doi="10.1182/blood.2021.0002", sp="200", ep="212", authors=("Wang, Lin", "Chen, Yu"))
-C = dict(title="Aspirin after ischaemic stroke in older adults: a cohort", doi="10.1161/str.2019.1",
-         journal="Stroke", volume="50", sp="1", ep="9", authors=("Brown, Kate",), year=2019)
+A, B, C = CD19, BCMA, ASPIRIN
 D = dict(title="Lentiviral CD19 CAR-T therapy for diffuse large B-cell lymphoma in China: results of a multicentre trial",
          doi="10.1186/s13045-2020-0101", journal="J Hematol Oncol", volume="13", sp="51", ep="60",
          authors=("Liu, Hong", "Zhao, Min"), year=2020)
