@@ -24,8 +24,11 @@ def record_sources(conn: sqlite3.Connection) -> list[tuple[int, str, str, int]]:
         " LEFT JOIN searches s ON s.id = rs.search_id GROUP BY r.id ORDER BY r.id")]
 
 
-def record_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+def unfinished_searches(conn: sqlite3.Connection) -> list[dict]:
+    """Searches and imports not complete (running, failed, interrupted), with the records they linked."""
+    return [dict(r) for r in conn.execute(
+        "SELECT s.id, s.kind, s.source, s.status, (SELECT COUNT(*) FROM record_searches rs"
+        " WHERE rs.search_id = s.id) AS linked FROM searches s WHERE s.status != 'complete' ORDER BY s.id")]
 
 
 def searches(conn: sqlite3.Connection) -> list[dict]:

@@ -151,8 +151,8 @@ def source_names(raw: Iterable[str], protocol: Protocol) -> dict[str, str]:
     return out
 
 
-def identified(conn: sqlite3.Connection, protocol: Protocol,
-               notes: list[str]) -> tuple[dict[str, int], dict[str, int], int]:
+def identified(conn: sqlite3.Connection, protocol: Protocol, notes: list[str],
+               unit_of: dict[int, int] | None = None) -> tuple[dict[str, int], dict[str, int], int]:
     """(records per database, per register, records not counted because they
     repeat a record of the same database in the same unit).
 
@@ -161,12 +161,12 @@ def identified(conn: sqlite3.Connection, protocol: Protocol,
     spellings of its name (same PMID or content) counts once when deduplication
     has grouped the two, and twice until then (they are two units to screen).
     A source is a register when the protocol's ``[[sources.databases]]``
-    entry says ``kind = "register"``.
+    entry says ``kind = "register"``. ``unit_of``: record -> unit, if already read.
     """
     rows = q.record_sources(conn)
     names = source_names({src for _, src, _, _ in rows}, protocol)
     registers = {d.name for d in protocol.sources.databases if d.kind == "register"}
-    unit_of = units.membership(conn)
+    unit_of = units.membership(conn) if unit_of is None else unit_of
     per: Counter = Counter()
     unlogged: Counter = Counter()
     copies: Counter = Counter()
@@ -271,15 +271,15 @@ def _pending(view: StageView, units_: list[int], active: dict[int, int]) -> dict
 def compute(conn: sqlite3.Connection, protocol: Protocol) -> Flow:
     """The PRISMA 2020 counts of the project (module doc: what counts where)."""
     notes: list[str] = []
-    database_results, register_results, copies = identified(conn, protocol, notes)
-    for s in q.searches(conn):
-        if s["status"] != "complete":
-            notes.append(f"{s['kind']} {s['id']} ({s['source']}) is {s['status']}:"
-                         f" the {s['linked']} records it stored so far are counted")
+    membership = units.membership(conn)
+    database_results, register_results, copies = identified(conn, protocol, notes, membership)
+    for s in q.unfinished_searches(conn):
+        notes.append(f"{s['kind']} {s['id']} ({s['source']}) is {s['status']}:"
+                     f" the {s['linked']} records it stored so far are counted")
 
     active = units.active_units(conn)
-    size = Counter(units.membership(conn).values())
-    records = q.record_count(conn)
+    size = Counter(membership.values())
+    records = len(membership)
     box: dict[int, str] = {}
 
     ta = stage_view(conn, protocol, "title_abstract")

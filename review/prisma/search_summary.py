@@ -170,7 +170,8 @@ def items(doc: dict) -> dict[str, list[str]]:
     d = doc["deduplication"]
     out["16"].append(f"Software: {d['software']}; {d['process']}.")
     if d["runs"]:
-        out["16"].append(f"{d['runs']} runs, the last on {_date(d['last_run'])}: {d['certain_pairs_last_run']}"
+        runs = f"{d['runs']} run" + ("s, the last" if d["runs"] > 1 else "")
+        out["16"].append(f"{runs} on {_date(d['last_run'])}: {d['certain_pairs_last_run']}"
                          f" certain and {d['possible_pairs_last_run']} possible pairs; people merged"
                          f" {d['person_merged']} and kept apart {d['person_kept_apart']} pairs"
                          f" ({d['possible_pairs_open']} possible pairs still open).")
