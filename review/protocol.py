@@ -25,6 +25,7 @@ QUALITY_TOOLS = ("MINORS",)
 POOL_SMS = ("PLOGIT", "PFT", "PAS", "PRAW", "PLN")
 POOL_METHODS = ("GLMM", "Inverse")
 TAU_METHODS = ("DL", "REML", "PM", "ML", "HE", "SJ")
+SOURCE_KINDS = ("database", "register")
 DATE_RE = re.compile(r"^\d{4}(/\d{2}(/\d{2})?)?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,6 +62,7 @@ class DatabaseSource:
     query: str = ""
     searched: str = ""
     files: tuple[str, ...] = ()
+    kind: str = "database"  # or "register" (a study registry): PRISMA 2020 counts it under registers
 
 
 @dataclass(frozen=True)
@@ -294,7 +296,7 @@ class _Validator:
 
         for i, item in enumerate(raw):
             key = f"sources.databases[{i}]"
-            self.table(item, key, ("name", "format", "query", "searched", "files"))
+            self.table(item, key, ("name", "format", "query", "searched", "files", "kind"))
             dbs.append(DatabaseSource(
                 name=self.get(item, "name", key, "nonempty", required=True),
                 format=self.choice(self.get(item, "format", key, "str", default="auto"), f"{key}.format",
@@ -302,6 +304,8 @@ class _Validator:
                 query=self.get(item, "query", key, "str", default=""),
                 searched=self.get(item, "searched", key, "str", default=""),
                 files=self.get(item, "files", key, "strlist", default=()),
+                kind=self.choice(self.get(item, "kind", key, "str", default="database"), f"{key}.kind",
+                                 SOURCE_KINDS),
             ))
         return Sources(pubmed, tuple(dbs))
 
