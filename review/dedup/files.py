@@ -1,7 +1,7 @@
 """``review dedup FILE... --out GROUPS.csv``: deduplicate export files, no database.
 
-CSV files are read by review.dedup.csv_input (CLI-CONTRACT column rules);
-other formats by review.sources.readers. The output CSV has one row per input
+CSV/TSV files are read by review.sources.csv_table (the reader `review import`
+uses; CLI-CONTRACT column rules), other formats by review.sources.readers. The output CSV has one row per input
 record: record_id, group_id (the record_id of the group's first record),
 group_size, file, rule (how it joined its group) and title. It is written to a
 temporary file and renamed at the end, so bad input leaves no output file.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from review.dedup.csv_input import read_csv_records
+from review.sources.csv_table import read_records
 from review.dedup.engine import DedupResult, find_duplicates
 from review.errors import BadInput
 from review.models import Record
@@ -38,7 +38,7 @@ def read_inputs(paths: Sequence[str], fmt: str = "auto") -> list[tuple[str, str,
     for path in paths:
         is_csv = fmt == "csv" or (fmt == "auto" and Path(path).suffix.lower() in (".csv", ".tsv"))
         if is_csv:
-            rows = read_csv_records(path)
+            rows = read_records(path)
         else:
             from review.sources.readers import read_file
 
