@@ -1,8 +1,8 @@
 """Record tables: CSV/TSV files of bibliographic records, one row per record.
 
 The one reader for such files, used by ``review import`` (``parse_csv``) and
-by ``review dedup FILE...`` (``read_records``, which also gives each record
-its id: the ``ID``/``record_id`` column, else ``<file>:<1-based index>``).
+by ``review dedup FILE...`` (``records_with_ids``, which also gives each
+record its id: the ``ID``/``record_id`` column, else ``<file>:<1-based index>``).
 
 One set of rules:
 - decoding and delimiter as every table (review.sources.table);
@@ -56,6 +56,7 @@ class RecordTable:
 
     records: list[Record]
     ids: list[str]
+    lines: list[int]  # the line each record starts on
     columns: ColumnMap
 
 
@@ -65,25 +66,24 @@ def parse_csv(data: bytes, where: str) -> list[Record]:
 
 
 def read_records(path: str | Path) -> list[tuple[str, Record]]:
+    """(record_id, Record) for each row of the record table at ``path`` (see records_with_ids)."""
+    from review.sources.readers import read_bytes
+
+    return records_with_ids(read_bytes(path), str(path))
+
+
+def records_with_ids(data: bytes, where: str) -> list[tuple[str, Record]]:
     """(record_id, Record) for each row of a record table (``review dedup FILE...``).
 
     The id is the ``ID``/``record_id`` cell, else ``<file>:<1-based index>``;
     an id that appears twice in the file is refused, naming both lines.
     """
-    where = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BadInput("no such file", where=where) from None
-    except OSError as exc:
-        raise BadInput(f"cannot read ({exc.strerror})", where=where) from None
     table = read_record_table(data, where)
     seen: dict[str, int] = {}
-    for k, rid in enumerate(table.ids):
+    for rid, line in zip(table.ids, table.lines):
         if rid in seen:
-            raise BadInput(f"record {k + 1}: record id {rid!r} appears twice (also record {seen[rid] + 1})",
-                           where=where)
-        seen[rid] = k
+            raise BadInput(f"line {line}: record id {rid!r} appears twice (also line {seen[rid]})", where=where)
+        seen[rid] = line
     return list(zip(table.ids, table.records))
 
 
@@ -104,6 +104,7 @@ def read_record_table(data: bytes, where: str) -> RecordTable:
     rows = reader(text, delimiter_for(where, text), strict=True)
     records: list[Record] = []
     ids: list[str] = []
+    lines: list[int] = []
     header: list[str] | None = None
     cols: ColumnMap | None = None
     by_row = False  # header could be an Embase "Fields by Row" export's first line
@@ -130,13 +131,14 @@ def read_record_table(data: bytes, where: str) -> RecordTable:
             rec, rid = _record(row, cols, where, line, n)
             records.append(rec)
             ids.append(rid)
+            lines.append(line)
     except csv.Error as exc:
         raise BadInput(f"line {rows.line_num}: {exc}", where=where) from None
     if header is None:
         raise BadInput("empty table (no header row)", where=where)
     if not records:
         raise BadInput("no records (only a header row)", where=where)
-    return RecordTable(records, ids, cols)
+    return RecordTable(records, ids, lines, cols)
 
 
 def _header_map(header: list[str], where: str, line: int) -> ColumnMap:

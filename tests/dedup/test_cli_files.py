@@ -107,3 +107,13 @@ def test_dedup_reads_records_as_import_does(tmp_path):
     assert rid == "r1" and rec == read_file(f, "csv")[0]
     assert (rec.authors, rec.doi, rec.pmid, rec.issn_print) == (("Lee K.", "Wang L."), "10.1000/ABC", "123",
                                                                  "0006-4971")
+
+
+def test_table_with_another_suffix_keeps_its_id_column(tmp_path):
+    f = tmp_path / "export.txt"
+    f.write_text("ID\tTitle\tYear\nk1\tA trial of X in adults\t2020\nk2\tA trial of X in adults\t2020\n",
+                 encoding="utf-8")
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["dedup", str(f), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert [x["record_id"] for x in read_out(out)] == ["k1", "k2"]

@@ -42,7 +42,7 @@ def test_ids_from_the_id_column_else_file_and_index(tmp_path):
     without = write(tmp_path, "b.csv", "title\nFirst\n\nSecond\n")
     assert [rid for rid, _ in read_records(without)] == [f"{without}:1", f"{without}:2"]
     twice = write(tmp_path, "c.csv", "ID,title\nx1,First\nx1,Second\n")
-    with pytest.raises(BadInput, match=r"c\.csv: record 2: record id 'x1' appears twice \(also record 1\)"):
+    with pytest.raises(BadInput, match=r"c\.csv: line 3: record id 'x1' appears twice \(also line 2\)"):
         read_records(twice)
 
 
