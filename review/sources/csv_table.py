@@ -151,17 +151,16 @@ def _header_map(header: list[str], where: str, line: int) -> ColumnMap:
 
 
 def _record(row: list[str], cols: ColumnMap, where: str, line: int, n: int) -> tuple[Record, str]:
-    def cells(field: str) -> list[str]:
-        out = []
-        for i in cols.indexes.get(field, ()):
-            v = row[i].strip() if i < len(row) else ""
-            if v and v.lower() not in MISSING:
-                out.append(v)
-        return out
+    """One row as a Record, and its id (the ID cell, else ``<where>:<n>``)."""
+    cells: dict[str, list[str]] = {}  # field -> its non-empty cells
+    for field, indexes in cols.indexes.items():
+        found = [v for v in (row[i].strip() for i in indexes if i < len(row)) if v and v.lower() not in MISSING]
+        if found:
+            cells[field] = found
+    first = {f: v[0] for f, v in cells.items()}
 
     def get(field: str) -> str:
-        found = cells(field)
-        return found[0] if found else ""
+        return first.get(field, "")
 
     exporter = cols.exporter
     rid = get("id")
@@ -178,7 +177,7 @@ def _record(row: list[str], cols: ColumnMap, where: str, line: int, n: int) -> t
         issue, pages = issue or parts.get("issue", ""), pages or parts.get("pages", "")
         year = year or year_of(parts.get("year", ""))
     pages = pages or page_range(get("page_start"), get("page_end")) or get("article_number")
-    issns = issns_of(*cells("issn"))
+    issns = issns_of(*cells.get("issn", ()))
     raw = [("record_id", rid)] if rid else []
     raw += [(k, get(k)) for k in ("booktitle", "entrytype") if get(k)]
     if exporter is not None and exporter.database:
@@ -197,10 +196,10 @@ def _record(row: list[str], cols: ColumnMap, where: str, line: int, n: int) -> t
         pmid=_pmid(get("pmid")),
         issn_print=issns[0] if issns else "",
         issn_electronic=issns[1] if len(issns) > 1 else "",
-        keywords=split_packed(cells("keywords")),
+        keywords=split_packed(cells.get("keywords", ())),
         language=get("language"),
         url=get("url"),
-        publication_types=split_packed(cells("pubtype")),
+        publication_types=split_packed(cells.get("pubtype", ())),
         source_ref=f"{where}#{label}",
         raw=tuple(raw),
     ), rid or f"{where}:{n}"
