@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
         r = score_set(d, args.reader)
         print(f"{r['set']:20s} {r['records']:7d} {r['sensitivity']:11.4f} {r['false_merges']:12d} "
               f"{r['false_per_1000']:9.2f} {r['possible']:8d} {r['possible_true']:11d} {r['seconds']:7.2f}")
+    print("sets read from: " + ", ".join(sorted({str(d.parent) for d in sets})))
+    print("possible: pairs left for a person (not merged); (true dups): how many of them the gold groups pair")
 
 
 if __name__ == "__main__":
