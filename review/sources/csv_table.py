@@ -32,13 +32,14 @@ from urllib.parse import unquote
 
 from review.errors import BadInput
 from review.models import Record
-from review.sources.csv_headers import ColumnMap, map_columns
+from review.sources.csv_headers import MULTI, ColumnMap, map_columns
 from review.sources.fieldnorm import clean_doi, issns_of, page_range, split_authors, split_packed, year_of
 from review.sources.table import decode_table, delimiter_for, reader
 
 # cell values that mean "no value"
 MISSING = frozenset({"na", "n/a", "null", "none", "nan", "-", "[no abstract available]",
                      "[no author name available]"})
+MISSING_LEN = max(map(len, MISSING))
 # at least one of these columns makes a header a record table
 BIBLIOGRAPHIC = ("title", "authors", "doi", "pmid", "journal")
 _PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})(?:\.0)?$", re.I)
@@ -152,54 +153,58 @@ def _header_map(header: list[str], where: str, line: int) -> ColumnMap:
 
 def _record(row: list[str], cols: ColumnMap, where: str, line: int, n: int) -> tuple[Record, str]:
     """One row as a Record, and its id (the ID cell, else ``<where>:<n>``)."""
-    cells: dict[str, list[str]] = {}  # field -> its non-empty cells
+    first: dict[str, str] = {}  # field -> its first non-empty cell
+    cells: dict[str, list[str]] = {}  # field -> all of them, for fields read from several columns
+    width = len(row)
     for field, indexes in cols.indexes.items():
-        found = [v for v in (row[i].strip() for i in indexes if i < len(row)) if v and v.lower() not in MISSING]
-        if found:
-            cells[field] = found
-    first = {f: v[0] for f, v in cells.items()}
-
-    def get(field: str) -> str:
-        return first.get(field, "")
+        for i in indexes:
+            v = row[i].strip() if i < width else ""
+            if v and (len(v) > MISSING_LEN or v.lower() not in MISSING):
+                if field not in first:
+                    first[field] = v
+                if field in MULTI:
+                    cells.setdefault(field, []).append(v)
+    get = first.get
 
     exporter = cols.exporter
-    rid = get("id")
+    rid = get("id", "")
     label = rid or n
-    year_text = get("year")
+    year_text = get("year", "")
     year = year_of(year_text) if year_text else None
     if year_text and year is None:
         raise BadInput(f"line {line} (record {label}): year {year_text!r} is not a year", where=where)
-    journal, volume, issue, pages = get("journal") or get("booktitle"), get("volume"), get("issue"), get("pages")
-    citation = get("citation")
+    journal, volume = get("journal", "") or get("booktitle", ""), get("volume", "")
+    issue, pages = get("issue", ""), get("pages", "")
+    citation = get("citation", "")
     if citation:
         parts = _citation_parts(citation)
         journal, volume = journal or parts.get("journal", ""), volume or parts.get("volume", "")
         issue, pages = issue or parts.get("issue", ""), pages or parts.get("pages", "")
         year = year or year_of(parts.get("year", ""))
-    pages = pages or page_range(get("page_start"), get("page_end")) or get("article_number")
-    issns = issns_of(*cells.get("issn", ()))
+    pages = pages or page_range(get("page_start", ""), get("page_end", "")) or get("article_number", "")
+    issns = issns_of(get("issn", ""))
     raw = [("record_id", rid)] if rid else []
-    raw += [(k, get(k)) for k in ("booktitle", "entrytype") if get(k)]
+    raw += [(k, first[k]) for k in ("booktitle", "entrytype") if k in first]
     if exporter is not None and exporter.database:
         raw.append(("database", exporter.database))
     return Record(
-        title=get("title"),
-        abstract=get("abstract"),
-        authors=split_authors(get("authors"), exporter.authors if exporter else "auto"),
+        title=get("title", ""),
+        abstract=get("abstract", ""),
+        authors=split_authors(get("authors", ""), exporter.authors if exporter else "auto"),
         year=year,
         journal=journal,
-        journal_abbrev=get("journal_abbrev"),
+        journal_abbrev=get("journal_abbrev", ""),
         volume=volume,
         issue=issue,
         pages=pages,
-        doi=_doi(get("doi")),
-        pmid=_pmid(get("pmid")),
+        doi=_doi(get("doi", "")),
+        pmid=_pmid(get("pmid", "")),
         issn_print=issns[0] if issns else "",
         issn_electronic=issns[1] if len(issns) > 1 else "",
-        keywords=split_packed(cells.get("keywords", ())),
-        language=get("language"),
-        url=get("url"),
-        publication_types=split_packed(cells.get("pubtype", ())),
+        keywords=split_packed(cells["keywords"]) if "keywords" in cells else (),
+        language=get("language", ""),
+        url=get("url", ""),
+        publication_types=split_packed([first["pubtype"]]) if "pubtype" in first else (),
         source_ref=f"{where}#{label}",
         raw=tuple(raw),
     ), rid or f"{where}:{n}"

@@ -165,7 +165,7 @@ def split_authors(text: str, style: str = "auto") -> tuple[str, ...]:
         parts = _AND.split(t)
     elif "\n" in t:
         parts = t.split("\n")
-    elif has_cjk(t) and _CJK_COMMA.search(t):
+    elif not t.isascii() and has_cjk(t) and _CJK_COMMA.search(t):
         parts = _CJK_COMMA.split(t)
     elif "," in t or "，" in t:
         parts = _join_suffixes([p.strip() for p in _COMMA.split(t)])
@@ -175,9 +175,15 @@ def split_authors(text: str, style: str = "auto") -> tuple[str, ...]:
         parts = _DOT_JOIN.split(t)
     out: list[str] = []
     for part in parts:
-        if has_cjk(part) and _CJK_COMMA.search(part):
+        if not part.isascii() and has_cjk(part) and _CJK_COMMA.search(part):
             out.extend(_CJK_COMMA.split(part))
         else:
             out.append(part)
-    names = (_NULL_PART.sub("", p).strip().strip(",;，；").strip() for p in out)
-    return tuple(n for n in names if n.lower() not in NO_AUTHOR)
+    names = []
+    for p in out:
+        if "null" in p.lower():
+            p = _NULL_PART.sub("", p)
+        p = p.strip().strip(",;，；").strip()
+        if p and p.lower() not in NO_AUTHOR:
+            names.append(p)
+    return tuple(names)
