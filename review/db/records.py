@@ -157,3 +157,15 @@ def list_records(conn: sqlite3.Connection) -> list[dict]:
             }
         )
     return out
+
+
+def get_record(conn: sqlite3.Connection, record_id: int) -> dict | None:
+    """One stored record as a dict of its columns (list columns decoded), or None."""
+    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        return None
+    d = dict(row)
+    for key in ("authors", "publication_types", "mesh", "keywords", "raw"):
+        if isinstance(d.get(key), str):
+            d[key] = json.loads(d[key])
+    return d
