@@ -139,11 +139,12 @@ def register(main: click.Group) -> None:
     @command(main, "note")
     @click.argument("record", type=int)
     @click.argument("text")
-    @click.option("--reviewer", "--adjudicator", "person", help="Who writes it (default $REVIEW_USER).")
+    @click.option("--reviewer", "person", help="Who writes it (default $REVIEW_USER); a reviewer.")
     @click.option("--stage", required=True, help=STAGE_HELP)
     @json_option
     def note_cmd(record: int, text: str, person: str | None, stage: str, as_json: bool) -> None:
-        """Add a note to RECORD at a stage without deciding (blind like decisions).
+        """Add a reviewer's note to RECORD at a stage without deciding (blind like
+        decisions; the adjudicator sees it if the record becomes a conflict).
 
         \b
         Example:
@@ -234,6 +235,7 @@ def register(main: click.Group) -> None:
             for name, d in r["decisions"].items():
                 what = d["decision"] or "differs on merged copies: " + " / ".join(d["disagreement"] or [])
                 extra = "".join(f"; {k}: {d[k]}" for k in ("reason", "note") if d[k])
+                extra += "".join(f"; note: {n}" for n in d.get("notes") or [])
                 click.echo(f"         {name:<8} {what}{extra}")
         click.echo(f"{len(rows)} {'records' if one_reviewer else 'conflicts'}")
 

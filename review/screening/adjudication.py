@@ -41,6 +41,7 @@ def conflicts(conn: sqlite3.Connection, protocol: Protocol, adjudicator: str, st
         units = [u for u, state in t.states.items() if state == "conflict"]
         view = stage_view(conn, protocol, s, only=units)
         names = _titles(conn, units) if titles else {}
+        notes = _notes(conn, s, units)
         for u in sorted(units, key=lambda u: view.units[u]):
             ds = {}
             for r in protocol.people.reviewers:
@@ -49,7 +50,7 @@ def conflicts(conn: sqlite3.Connection, protocol: Protocol, adjudicator: str, st
                     continue
                 ds[r] = {"decision": st.decision, "reason": st.reason, "note": st.note, "at": st.ts or None,
                          "inherited": st.inherited, "second_look": st.second_look,
-                         "disagreement": list(st.disagreement) or None}
+                         "disagreement": list(st.disagreement) or None, "notes": notes.get((u, r), [])}
             out.append({"id": view.units[u], "stage": s, "unit": u, "why": view.outcomes[u].why,
                         "title": names.get(u, ""), "decisions": ds})
     return out
@@ -70,6 +71,27 @@ def one_reviewer(conn: sqlite3.Connection, protocol: Protocol, adjudicator: str,
             out.append({"id": t.units[u], "stage": s, "unit": u, "title": names.get(u, ""),
                         "decided_by": [r for r in protocol.people.reviewers if r in by],
                         "waiting_for": [r for r in protocol.people.reviewers if r not in by]})
+    return out
+
+
+def _notes(conn: sqlite3.Connection, stage: str, units: list[int]) -> dict[tuple[int, str], list[str]]:
+    """(unit, reviewer) -> the reviewer's notes written on their own (not with a
+    decision) on the unit or the units it was made from."""
+    parents = sdb.lineage_above(conn, units)
+    done = sdb.undone(conn)
+    heirs: dict[int, set[int]] = {}
+    for u in units:
+        todo = [u]
+        while todo:
+            v = todo.pop()
+            if u not in heirs.setdefault(v, set()):
+                heirs[v].add(u)
+                todo += [p for p, _ in parents.get(v, ())]
+    out: dict[tuple[int, str], list[str]] = {}
+    for e in sdb.stage_events(conn, stage, ("note",), unit_ids=list(heirs)):
+        if e.id not in done:
+            for u in heirs[e.unit_id]:
+                out.setdefault((u, e.actor), []).append(e.note)
     return out
 
 

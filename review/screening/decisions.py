@@ -145,19 +145,18 @@ def resolve(conn: sqlite3.Connection, protocol: Protocol, record_id: int, decisi
 
 def note(conn: sqlite3.Connection, protocol: Protocol, record_id: int, text: str, *, actor: str,
          stage: str) -> Recorded:
-    """A note on a record's unit at a stage, without a decision (seen only by
-    its writer and, once both reviewers decided, by the adjudicator)."""
-    role = protocol.people.role_of(actor) or "reviewer"
-    require_role(protocol, actor, role)
+    """A reviewer's note on a record's unit at a stage, without a decision
+    (blind like a decision: seen by its writer, and by the adjudicator once
+    the unit is a conflict)."""
+    require_role(protocol, actor, "reviewer")
     require_stage(protocol, stage)
     if not text.strip():
         raise BadInput("an empty note")
     with transaction(conn):
         require_open(conn, stage)
-        require_pack_owner(conn, actor, role)
+        require_pack_owner(conn, actor, "reviewer")
         unit_id = units.unit_of(conn, record_id)
-        _eligible(stage_view(conn, protocol, stage, allow_rule_excluded=role == "adjudicator", only=[unit_id]),
-                  unit_id, record_id)
+        _eligible(stage_view(conn, protocol, stage, only=[unit_id]), unit_id, record_id)
         event = ev.append_event(conn, actor, stage, unit_id, "note", record_id=record_id, note=text.strip())
     return Recorded(event, unit_id, None)
 

@@ -71,11 +71,18 @@ def test_undo_and_note(db):
     assert nothing.exit_code == 2 and "nothing to undo" in nothing.output
     run(db, "note", 2, "check the registry", "--stage", TA)
     assert queue(db, "ANA")[2]["note"] == "check the registry" and queue(db, "ANA")[2]["decision"] is None
+    assert queue(db, "BEN")[2]["note"] is None
+    # the adjudicator reads it once 2 is a conflict
+    run(db, "decide", 2, "include", "--stage", TA, user="ANA")
+    run(db, "decide", 2, "exclude", "--stage", TA, "--reason", "1", user="BEN")
+    (c,) = run_json(db, "conflicts", user="CAL")
+    assert c["decisions"]["ANA"]["notes"] == ["check the registry"] and c["decisions"]["BEN"]["notes"] == []
     conn = open_db(db)
     kinds = [e.kind for e in ev.events(conn, stage=TA)]
-    assert kinds == ["decision", "decision", "undo", "undo", "note"]
+    assert kinds == ["decision", "decision", "undo", "undo", "note", "decision", "decision"]
     actions = [r[0] for r in conn.execute("SELECT action FROM audit_log WHERE action LIKE 'title_abstract.%'")]
-    assert actions == ["title_abstract.decision"] * 2 + ["title_abstract.undo"] * 2 + ["title_abstract.note"]
+    assert actions == (["title_abstract.decision"] * 2 + ["title_abstract.undo"] * 2 + ["title_abstract.note"]
+                       + ["title_abstract.decision"] * 2)
 
 
 def test_a_stage_closes_only_when_complete(db):
@@ -123,6 +130,7 @@ BAD = [
     (("undo", "--stage", TA), "ANA", "nothing to undo"),
     (("undo", "--adjudicator", "ANA", "--stage", TA), "ANA", "ANA is a reviewer"),
     (("note", 1, " ", "--stage", TA), "ANA", "an empty note"),
+    (("note", 1, "hm", "--stage", TA), "CAL", "CAL is an adjudicator"),
     (("agreement", "--stage", "extraction"), "ANA", "unknown stage"),
     (("stage", "close", TA), "ANA", "ANA is a reviewer"),
     (("stage", "close", TA), "CAL", "cannot be closed yet"),
