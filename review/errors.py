@@ -2,7 +2,8 @@
 
 Exit codes (CLI-CONTRACT): 0 success; 1 the command ran and found a problem it
 reports; 2 bad usage or bad input (the message names the file and line/record);
-3 network failure after retries.
+3 network failure after retries, or the project database stayed locked by
+another process (DatabaseBusy).
 """
 
 from __future__ import annotations
@@ -39,5 +40,12 @@ class ProblemFound(ReviewError):
 
 class NetworkError(ReviewError):
     """The network failed after bounded retries."""
+
+    exit_code = 3
+
+
+class DatabaseBusy(ReviewError):
+    """Another process held the project database's write lock for longer than
+    the wait allowed; nothing was changed (exit 3: a resource stayed unavailable)."""
 
     exit_code = 3

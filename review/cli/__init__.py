@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "pool",
     "survival",
     "demo",
+    "maintenance",
 )
 
 
@@ -56,6 +57,9 @@ WORKFLOW = {
     "survival": "Patients from published Kaplan-Meier curves; KM, log-rank, Cox.",
     "demo": "Build the worked example (the seed CAR-T review), offline.",
     "audit": "Check and read the audit log: who did what, and when.",
+    "doctor": "Check the project: integrity, hash chains, units, PRISMA.",
+    "backup": "Write a consistent copy of the project while others work.",
+    "restore": "Put a backup back in place (the current state is kept).",
 }
 
 
@@ -76,9 +80,19 @@ def main(ctx: click.Context) -> None:
 
     \b
     Exit codes: 0 success; 1 the command found a problem it reports;
-    2 bad usage or bad input; 3 network failure after retries.
+    2 bad usage or bad input; 3 network failure after retries, or the
+    project database stayed locked by another process.
     """
     ctx.ensure_object(dict)
+    from review.db import set_waiting_notice
+
+    set_waiting_notice(_waiting)
+
+
+def _waiting(waited: float, limit: float) -> None:
+    """Say what a write is waiting for (stderr), while another process holds the lock."""
+    click.echo(f"review: waiting for the project database: another process is writing to it "
+               f"(waited {waited:.0f} s; giving up after {limit:.0f} s)", err=True)
 
 
 for _name in COMMAND_MODULES:

@@ -54,23 +54,35 @@ def register(main: click.Group) -> None:
     @command(audit_group, "verify")
     @json_option
     def audit_verify(as_json: bool) -> None:
-        """Check the audit log's hash chain; exit 1 if it was tampered with.
+        """Check that nothing was changed behind review's back; exit 1 if it was.
 
-        Prints the hash of the newest entry: write it down elsewhere to be able
-        to show later that the log was not rewritten from that point back.
+        Recomputes the hash chains of the audit log, the screening events, the
+        extraction values and quality scores, the study links and the duplicate
+        decisions, and the seal over the records of every search and import: a
+        row edited, deleted or inserted outside review is found. Prints the hash
+        of the newest audit entry: write it down elsewhere to be able to show
+        later that nothing was rewritten from that point back.
         """
         from review.db import audit
         from review.errors import ProblemFound
+        from review.integrity import verify
 
         with project_db() as conn:
             res = audit.verify(conn)
+            rep = verify(conn)
         if as_json:
-            emit_json({"ok": res.ok, "rows": res.rows, "first_bad_id": res.first_bad_id,
-                       "problem": res.problem, "head": res.head})
+            emit_json({"ok": rep.ok, "rows": res.rows, "first_bad_id": res.first_bad_id,
+                       "problem": res.problem, "head": res.head, "checks": [c.__dict__ for c in rep.checks],
+                       "heads": rep.heads})
+        else:
+            for c in rep.checks:
+                click.echo(f"{'ok ' if c.ok else 'BAD'}  {c.name}: {c.detail}")
         if not res.ok:
             raise ProblemFound(f"audit log row {res.first_bad_id}: {res.problem}")
+        if not rep.ok:
+            raise ProblemFound("; ".join(f"{c.name}: {c.detail}" for c in rep.problems()))
         if not as_json:
-            click.echo(f"audit log intact: {res.rows} entries; head {res.head}")
+            click.echo(f"intact; audit log head {res.head}")
 
     @command(audit_group, "log")
     @click.option("--limit", type=int, default=50, show_default=True, help="Show the last N entries.")
@@ -85,4 +97,4 @@ def register(main: click.Group) -> None:
             emit_json(rows)
             return
         for r in rows:
-            click.echo(f"{r['ts'][:19]}  {r['actor']:<10} {r['action']:<18} {r['target'] or ''}")
+            click.echo(f"{r['ts'][:19]}  {r['actor']:<10} {r['action']:<26} {r['target'] or ''}")

@@ -13,6 +13,7 @@ import sqlite3
 from typing import Iterable, Sequence
 
 from review.clock import now
+from review.db import chain
 
 
 # ------------------------------------------------------------------ runs
@@ -124,10 +125,11 @@ def next_batch(conn: sqlite3.Connection) -> int:
 def insert_decision(conn: sqlite3.Connection, actor: str, a: int, b: int, decision: str, *,
                     pair_id: int | None = None, note: str | None = None, batch: int | None = None,
                     supersedes: int | None = None, ts: str | None = None) -> int:
-    return conn.execute(
-        "INSERT INTO dedup_decisions (ts, actor, record_a, record_b, decision, pair_id, supersedes, note, batch)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (ts or now(), actor, a, b, decision, pair_id, supersedes, note, batch)).lastrowid
+    """Append one decision row, hash-chained (review/db/chain.py)."""
+    (rid, _), = chain.append(conn, "dedup_decisions", [{
+        "ts": ts or now(), "actor": actor, "record_a": a, "record_b": b, "decision": decision,
+        "pair_id": pair_id, "supersedes": supersedes, "note": note, "batch": batch}])
+    return rid
 
 
 # ---------------------------------------------------------------- groups

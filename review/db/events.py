@@ -18,60 +18,18 @@ and the checks here say in words what is wrong before SQLite would.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from review.clock import now
-from review.db import audit
+from review.db import audit, chain
 from review.errors import BadInput
 from review.models import Decision, Event, EventKind, Score, Stage, Value, ValueKind
 
-GENESIS = "0" * 64
-
-# The hashed columns of each chained table, in order (everything but id and the hashes).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "events": ("uid", "ts", "actor", "stage", "unit_id", "record_id", "kind", "decision", "reason", "note",
-               "payload", "supersedes", "origin"),
-    "extraction_values": ("uid", "ts", "actor", "study_id", "arm", "field", "kind", "value", "derived", "settled",
-                          "note", "supersedes", "origin"),
-    "quality_scores": ("uid", "ts", "actor", "study_id", "tool", "item", "kind", "score", "settled", "note",
-                       "supersedes", "origin"),
-    "study_links": ("ts", "actor", "unit_id", "study_id"),
-}
-
-
-def row_hash(table: str, prev: str, values: Sequence[Any]) -> str:
-    blob = json.dumps([prev, table, *values], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _head(conn: sqlite3.Connection, table: str) -> str:
-    row = conn.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
-    return row[0] if row else GENESIS
-
-
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> list[tuple[int, str]]:
-    """Append rows to a chained table; returns (id, hash) of each. Call in a transaction."""
-    cols = COLUMNS[table]
-    prev = _head(conn, table)
-    sql = (f"INSERT INTO {table} ({', '.join(cols)}, prev_hash, hash)"
-           f" VALUES ({', '.join('?' * (len(cols) + 2))})")
-    out = []
-    for row in rows:
-        values = [row.get(c) for c in cols]
-        h = row_hash(table, prev, values)
-        rid = conn.execute(sql, (*values, prev, h)).lastrowid
-        out.append((rid, h))
-        prev = h
-    if out:
-        conn.execute(
-            "INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (f"chain:{table}", json.dumps({"id": out[-1][0], "hash": out[-1][1]})))
-    return out
+    return chain.append(conn, table, rows)
 
 
 def new_uid() -> str:
@@ -291,33 +249,9 @@ def scores(conn: sqlite3.Connection, study_ids: Sequence[int] | None = None) -> 
 
 
 # ------------------------------------------------------------ verification
-@dataclass(frozen=True)
-class ChainCheck:
-    table: str
-    ok: bool
-    rows: int
-    first_bad_id: int | None = None
-    problem: str = ""
+ChainCheck = chain.ChainCheck
 
 
 def verify_chain(conn: sqlite3.Connection, table: str) -> ChainCheck:
-    """Recompute a table's hash chain and compare its end with the recorded head."""
-    cols = COLUMNS[table]
-    prev, n, last = GENESIS, 0, None
-    for r in conn.execute(f"SELECT id, {', '.join(cols)}, prev_hash, hash FROM {table} ORDER BY id"):
-        n += 1
-        if r["prev_hash"] != prev:
-            return ChainCheck(table, False, n, r["id"], "row does not follow the previous row (deleted or inserted)")
-        if row_hash(table, prev, [r[c] for c in cols]) != r["hash"]:
-            return ChainCheck(table, False, n, r["id"], "row content does not match its hash (edited)")
-        prev, last = r["hash"], r["id"]
-    stored = conn.execute("SELECT value FROM project WHERE key = ?", (f"chain:{table}",)).fetchone()
-    if stored is not None:
-        head = json.loads(stored[0])
-        if head["hash"] != prev:
-            return ChainCheck(table, False, n, head["id"],
-                              f"the table ends at row {last} but its recorded head is row {head['id']} "
-                              "(rows removed from the end)")
-    elif n:
-        return ChainCheck(table, False, n, None, "rows but no recorded head")
-    return ChainCheck(table, True, n)
+    """Recompute a table's hash chain (review/db/chain.py)."""
+    return chain.verify(conn, table)

@@ -1,8 +1,10 @@
 """Versioned migrations, tracked by ``PRAGMA user_version``.
 
 Each migration is a module ``review/db/migrations/mNNNN_name.py`` with a
-``SQL`` string. They run in order, each in its own transaction together with
-the version bump, so a database is always at exactly one known version.
+``SQL`` string and, where SQL alone cannot do it (computing hashes for rows
+already there), an ``after(conn)`` function run in the same transaction. They
+run in order, each in its own transaction together with the version bump, so a
+database is always at exactly one known version.
 Opening an existing database at an older version upgrades it; running the
 migrations again is a no-op.
 """
@@ -13,6 +15,7 @@ import importlib
 import pkgutil
 import sqlite3
 from dataclasses import dataclass
+from typing import Callable
 
 from review.errors import BadInput, ReviewError
 
@@ -22,6 +25,7 @@ class Migration:
     version: int
     name: str
     sql: str
+    after: Callable[[sqlite3.Connection], None] | None = None
 
 
 def discover() -> list[Migration]:
@@ -33,7 +37,7 @@ def discover() -> list[Migration]:
         if not info.name.startswith("m") or not info.name[1:5].isdigit():
             continue
         mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
-        found.append(Migration(int(info.name[1:5]), info.name[6:], mod.SQL))
+        found.append(Migration(int(info.name[1:5]), info.name[6:], mod.SQL, getattr(mod, "after", None)))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
@@ -76,7 +80,9 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
     for m in migrations:
         if m.version <= current:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        from review.db import begin_immediate
+
+        begin_immediate(conn)
         try:
             # Re-check under the write lock: another process may have migrated.
             if schema_version(conn) >= m.version:
@@ -84,6 +90,8 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
                 continue
             for stmt in split_statements(m.sql):
                 conn.execute(stmt)
+            if m.after is not None:
+                m.after(conn)
             conn.execute(f"PRAGMA user_version = {m.version}")
         except sqlite3.DatabaseError as exc:
             conn.execute("ROLLBACK")

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 from review import __version__
 from review.clock import now
-from review.db import units
+from review.db import seals, units
 from review.models import Record
 
 RECORD_COLUMNS = [f.name for f in fields(Record)]
@@ -58,7 +58,8 @@ def finish_search(
     count_added: int | None = None,
     details: dict | None = None,
 ) -> None:
-    """Record how a search or import ended (details are merged into the old)."""
+    """Record how a search or import ended (details are merged into the old);
+    a complete one is sealed (review/db/seals.py). Call inside its transaction."""
     old = conn.execute("SELECT details FROM searches WHERE id = ?", (search_id,)).fetchone()
     merged = json.loads(old["details"]) if old else {}
     merged.update(details or {})
@@ -69,6 +70,9 @@ def finish_search(
         (status, count_reported, count_found, count_added, now(),
          json.dumps(merged, ensure_ascii=False), search_id),
     )
+    if status == "complete":
+        actor = conn.execute("SELECT actor FROM searches WHERE id = ?", (search_id,)).fetchone()[0]
+        seals.seal_search(conn, search_id, actor or "review")
 
 
 def store_records(

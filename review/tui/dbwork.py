@@ -61,9 +61,12 @@ class DbJobFailed(Message):
 
 
 def is_busy(exc: BaseException) -> bool:
-    """True for SQLite's 'database is locked' / 'database is busy'."""
+    """True for SQLite's 'database is locked' / 'database is busy' (or the core's DatabaseBusy)."""
+    from review.errors import DatabaseBusy
+
     text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    return isinstance(exc, DatabaseBusy) or (
+        isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text))
 
 
 def describe(job: DbJob, exc: BaseException) -> str:
@@ -82,11 +85,13 @@ def describe(job: DbJob, exc: BaseException) -> str:
 
 def _run(db_path: str, job: DbJob) -> Any:
     """Run the job on a connection of its own (in the job's thread)."""
-    from review.db import connect
+    import review.db
+    from review.db import connect, waiting_at_most
 
     conn = connect(db_path)
     try:
-        return job.fn(conn)
+        with waiting_at_most(review.db.BUSY_TIMEOUT_MS / 1000):
+            return job.fn(conn)
     finally:
         conn.close()
 

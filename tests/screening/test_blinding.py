@@ -56,6 +56,8 @@ RUNS = {
     "journals show": [[]],
     "journals unmatched": [[]],
     "journals match": [["1"], ["4"]],
+    "doctor": [[]],
+    "backup": [["{dir}/ben-backup.db"]],
 }
 SKIP = {
     "init": "creates a project",
@@ -71,6 +73,7 @@ SKIP = {
     "journals fetch": "network; stores journal metrics",
     "survival reconstruct": "works on digitised curve files, not on the project",
     "survival km": "works on a patient-data file, not on the project",
+    "restore": "replaces the project with a backup (checked first)",
     "demo": "builds a separate example project",
 }
 
