@@ -25,14 +25,14 @@ CJK = "嵌合抗原受体细胞治疗复发难治性弥漫大淋巴瘤临床研�
 
 
 def base_records():
-    from review.dedup.csv_input import read_csv_records
+    from review.sources.csv_table import read_records
 
     out = []
     for s in SETS:
         for base in (ROOT / "tests" / "data" / "dedup", ROOT.parent / "shared" / "data" / "dedup"):
             f = base / s / "records_pre_merged.csv"
             if f.exists():
-                out += [r for _, r in read_csv_records(f)]
+                out += [r for _, r in read_records(f)]
                 break
     return out
 

@@ -30,7 +30,7 @@ CHINESE_SOURCES = {"cnki": "CNKI", "wanfang": "Wanfang"}
 DATABASE_NAMES = (("embase", "Embase"), ("scopus", "Scopus"), ("ovid", "Ovid"), ("proquest", "ProQuest"),
                   ("web of science", "Web of Science"), ("pubmed", "PubMed"), ("medline", "PubMed"),
                   ("nlm", "PubMed"), ("cnki", "CNKI"), ("知网", "CNKI"), ("万方", "Wanfang"),
-                  ("wanfang", "Wanfang"))
+                  ("wanfang", "Wanfang"), ("ieee", "IEEE Xplore"), ("springer", "Springer"))
 CHUNK = 500
 SKIPPED_SHOWN = 10  # record numbers of skipped empty records listed in the summary
 
@@ -45,6 +45,9 @@ class ParsedFile:
     sha256: str
     records: list[Record]
     skipped: list[int] = field(default_factory=list)  # numbers (1-based) of empty records left out
+    exporter: str = ""  # CSV: the exporter its header says made it (Scopus, PubMed ...)
+    columns: dict[str, str] = field(default_factory=dict)  # CSV: field -> the column(s) read for it
+    columns_ignored: list[str] = field(default_factory=list)  # CSV: columns no field reads
 
 
 @dataclass
@@ -62,6 +65,9 @@ class FileImport:
     search_id: int | None = None
     skipped_empty: int = 0
     skipped_records: list[int] = field(default_factory=list)  # the first SKIPPED_SHOWN of them
+    exporter: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    columns_ignored: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -179,8 +185,19 @@ def parse_files(paths: Sequence[str | Path], format: str = "auto", source: str |
         fmt, records = parse_bytes(data, str(path), format)
         name = source or default_source(fmt, records, path, protocol_names)
         records, skipped = drop_empty(records)
-        parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records, skipped))
+        parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records, skipped,
+                                 *_table_columns(fmt, data, str(path))))
     return parsed
+
+
+def _table_columns(fmt: str, data: bytes, where: str) -> tuple[str, dict[str, str], list[str]]:
+    """(exporter, field -> column(s) read, columns ignored) of a CSV file; empty for other formats."""
+    if fmt != "csv":
+        return "", {}, []
+    from review.sources.csv_table import read_header
+
+    cols = read_header(data, where)
+    return (cols.exporter.name if cols.exporter else ""), cols.used(), cols.ignored()
 
 
 def _already_imported(conn: sqlite3.Connection, pf: ParsedFile) -> bool:
@@ -189,6 +206,10 @@ def _already_imported(conn: sqlite3.Connection, pf: ParsedFile) -> bool:
 
 def _skipped(pf: ParsedFile) -> tuple[int, list[int]]:
     return len(pf.skipped), pf.skipped[:SKIPPED_SHOWN]
+
+
+def _table(pf: ParsedFile) -> tuple[str, dict[str, str], list[str]]:
+    return pf.exporter, pf.columns, pf.columns_ignored
 
 
 def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor: str | None = None,
@@ -201,7 +222,7 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
             cov = coverage(pf.records)
             if _already_imported(conn, pf):
                 results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), 0,
-                                          len(pf.records), True, cov, None, *_skipped(pf)))
+                                          len(pf.records), True, cov, None, *_skipped(pf), *_table(pf)))
                 if progress:
                     progress(len(pf.records))
                 continue
@@ -223,7 +244,7 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
                        "found": len(pf.records), "added": added, "search_id": sid,
                        "skipped_empty": len(pf.skipped)})
             results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), added, present,
-                                      False, cov, sid, *_skipped(pf)))
+                                      False, cov, sid, *_skipped(pf), *_table(pf)))
     return results
 
 

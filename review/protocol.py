@@ -25,6 +25,7 @@ QUALITY_TOOLS = ("MINORS",)
 POOL_SMS = ("PLOGIT", "PFT", "PAS", "PRAW", "PLN")
 POOL_METHODS = ("GLMM", "Inverse")
 TAU_METHODS = ("DL", "REML", "PM", "ML", "HE", "SJ")
+SOURCE_KINDS = ("database", "register")
 DATE_RE = re.compile(r"^\d{4}(/\d{2}(/\d{2})?)?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,6 +62,7 @@ class DatabaseSource:
     query: str = ""
     searched: str = ""
     files: tuple[str, ...] = ()
+    kind: str = "database"  # or "register" (a study registry): PRISMA 2020 counts it under registers
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class Screening:
     stages: tuple[str, ...] = ("title_abstract", "full_text")
     exclusion_reasons: tuple[str, ...] = ()
     reviewers_per_record: int = 2
+    random_order_for: tuple[str, ...] = ()   # reviewers who screen in a seeded random order
+    include_terms: tuple[str, ...] = ()      # highlighted in the screening view
+    exclude_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,15 +254,21 @@ class _Validator:
         fields_ = self.fields(d.get("fields", []))
         names = {f.name for f in fields_}
         outcomes = self.outcomes(d.get("outcomes", []), names)
+        people = self.people(d.get("people", {}))
+        screening = self.screening(d.get("screening", {}))
+        for name in screening.random_order_for:
+            if name not in people.reviewers:
+                self.fail("screening.random_order_for",
+                          f"{name!r} is not one of the reviewers in [people] ({', '.join(people.reviewers) or 'none'})")
         return Protocol(
             id=pid,
             title=self.get(d, "title", "", "nonempty", required=True),
             registration=self.get(d, "registration", "", "str", default=""),
             question=self.get(d, "question", "", "str", default=""),
-            people=self.people(d.get("people", {})),
+            people=people,
             sources=self.sources(d.get("sources", {})),
             rules=self.rules(d.get("rules", {})),
-            screening=self.screening(d.get("screening", {})),
+            screening=screening,
             outcomes=outcomes,
             fields=fields_,
             quality=self.quality(d.get("quality", {})),
@@ -294,7 +305,7 @@ class _Validator:
 
         for i, item in enumerate(raw):
             key = f"sources.databases[{i}]"
-            self.table(item, key, ("name", "format", "query", "searched", "files"))
+            self.table(item, key, ("name", "format", "query", "searched", "files", "kind"))
             dbs.append(DatabaseSource(
                 name=self.get(item, "name", key, "nonempty", required=True),
                 format=self.choice(self.get(item, "format", key, "str", default="auto"), f"{key}.format",
@@ -302,6 +313,8 @@ class _Validator:
                 query=self.get(item, "query", key, "str", default=""),
                 searched=self.get(item, "searched", key, "str", default=""),
                 files=self.get(item, "files", key, "strlist", default=()),
+                kind=self.choice(self.get(item, "kind", key, "str", default="database"), f"{key}.kind",
+                                 SOURCE_KINDS),
             ))
         return Sources(pubmed, tuple(dbs))
 
@@ -326,14 +339,18 @@ class _Validator:
         return r
 
     def screening(self, d: Any) -> Screening:
-        self.table(d, "screening", ("stages", "exclusion_reasons", "reviewers_per_record"))
+        self.table(d, "screening", ("stages", "exclusion_reasons", "reviewers_per_record", "random_order_for",
+                                    "include_terms", "exclude_terms"))
         stages = self.get(d, "stages", "screening", "strlist", default=("title_abstract", "full_text"))
         for s in stages:
             self.choice(s, "screening.stages", ("title_abstract", "full_text"))
         per = self.get(d, "reviewers_per_record", "screening", "int", default=2)
         if per not in (1, 2):
             self.fail("screening.reviewers_per_record", f"expected 1 or 2, got {per}")
-        return Screening(stages, self.get(d, "exclusion_reasons", "screening", "strlist", default=()), per)
+        return Screening(stages, self.get(d, "exclusion_reasons", "screening", "strlist", default=()), per,
+                         self.get(d, "random_order_for", "screening", "strlist", default=()),
+                         self.get(d, "include_terms", "screening", "strlist", default=()),
+                         self.get(d, "exclude_terms", "screening", "strlist", default=()))
 
     def fields(self, raw: Any) -> tuple[Field, ...]:
         if not isinstance(raw, list):

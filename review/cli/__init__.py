@@ -17,7 +17,18 @@ from review.cli.common import db_option
 
 # Modules that add commands to `main`; a missing one is skipped so that work in
 # progress on one capability never breaks the others.
-COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "survival", "demo")
+COMMAND_MODULES = (
+    "project",
+    "search",
+    "sources",
+    "dedup",
+    "journals",
+    "screening",
+    "prisma",
+    "pool",
+    "survival",
+    "demo",
+)
 
 
 # `review --help` lists the commands in the order a review uses them, each with
@@ -29,6 +40,18 @@ WORKFLOW = {
     "import": "Import exports of other databases (RIS, CNKI, Wanfang and more).",
     "records": "List the project's records and where each came from.",
     "dedup": "Group duplicates; review the doubtful pairs.",
+    "journals": "Journal metrics (JCR, SCImago, OpenAlex) for the IF rule.",
+    "decide": "Record a reviewer's screening decision on a record.",
+    "queue": "A reviewer's records at a stage, with their own decisions.",
+    "note": "Add a note to a record without deciding.",
+    "undo": "Take back your latest screening decision or resolution.",
+    "conflicts": "Records the reviewers decided differently (adjudicators).",
+    "resolve": "Settle a conflict as include or exclude (adjudicators).",
+    "stage": "Close a screening stage once complete (or reopen it).",
+    "agreement": "Agreement of the two reviewers: kappa, PABAK, Gwet's AC1.",
+    "pack": "Write one reviewer's screening pack for another machine.",
+    "merge": "Bring a reviewer's decisions back from a pack.",
+    "prisma": "PRISMA 2020 counts, CSV and flow diagram; PRISMA-S summary.",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
     "survival": "Patients from published Kaplan-Meier curves; KM, log-rank, Cox.",
     "demo": "Build the worked example (the seed CAR-T review), offline.",

@@ -88,9 +88,8 @@ def register(main: click.Group) -> None:
     @json_option
     def pairs_cmd(as_json: bool) -> None:
         """List the possible pairs of the latest run that wait for a person."""
-        from review.dedup.store import open_pairs
-
         from review.db.records import titles_of
+        from review.dedup.store import open_pairs
 
         with project_db() as conn:
             pairs = open_pairs(conn)
@@ -175,14 +174,27 @@ def register(main: click.Group) -> None:
 
     @command(dedup_group, "review")
     def review_cmd() -> None:
-        """Decide possible pairs side by side in the terminal (m merge, k keep, s skip, u undo, q quit)."""
+        """Decide possible pairs side by side in the terminal.
+
+        Keys: m merge, k keep apart, s skip, u undo, b back to the skipped pairs,
+        ? help, q quit. Remap them in $REVIEW_KEYMAP or ~/.config/review/keymap.toml
+        (e.g. a line `dedup.merge = "x"`; ? in the view lists the binding ids).
+
+        \b
+        Example:
+          review dedup review
+        """
         import sys
 
         from review.errors import BadInput
+        from review.tui.keymap import load_keymap
 
+        keymap, source = load_keymap()  # a bad keymap file is refused before anything else
+        with project_db():  # a missing or foreign file is refused, the schema brought up to date
+            pass
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise BadInput("review dedup review needs a terminal; use 'review dedup pairs' and "
                            "'review dedup decide PAIR_ID merge|keep' instead")
-        from review.tui.dedup_pairs import PairReviewApp
+        from review.tui.app import ReviewApp
 
-        PairReviewApp(str(db_path())).run()
+        ReviewApp(db_path(), start="dedup-pairs", keymap=keymap, keymap_source=source).run()

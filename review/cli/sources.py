@@ -19,6 +19,19 @@ def _coverage_line(cov: dict[str, int]) -> str:
     return "  has: " + ", ".join(parts)
 
 
+FIELD_LABELS = {"id": "record id", "journal_abbrev": "journal abbreviation", "page_start": "first page",
+                "page_end": "last page", "article_number": "article number", "entrytype": "entry type",
+                "pubtype": "publication type", "citation": "citation (journal, volume, issue, pages)"}
+
+
+def _columns_line(exporter: str, columns: dict[str, str], ignored: list[str]) -> str:
+    """Which CSV columns were read as which field (and by whose header)."""
+    read = ", ".join(f"{col} -> {FIELD_LABELS.get(f, f)}" for f, col in columns.items())
+    made = f"{exporter} CSV export (known from its header); " if exporter else ""
+    rest = f"; {len(ignored)} other column{'s' if len(ignored) != 1 else ''} not read" if ignored else ""
+    return f"  {made}columns read: {read}{rest}"
+
+
 def _skipped_line(count: int, numbers: list[int]) -> str:
     shown = ", ".join(map(str, numbers)) + (", ..." if count > len(numbers) else "")
     noun = "record" if count == 1 else "records"
@@ -63,6 +76,8 @@ def register(main: click.Group) -> None:
             if r.skipped_empty:
                 click.echo(_skipped_line(r.skipped_empty, r.skipped_records))
             click.echo(_coverage_line(r.coverage))
+            if r.columns:
+                click.echo(_columns_line(r.exporter, r.columns, r.columns_ignored))
         if len(results) > 1:
             click.echo(f"total: {totals['found']} records, {totals['added']} added, "
                        f"{totals['already_present']} already present")

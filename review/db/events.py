@@ -125,9 +125,10 @@ def append_event(conn: sqlite3.Connection, actor: str, stage: str, unit_id: int,
     """Append one event (and its audit entry); returns it. Call inside a transaction."""
     row = _event_row(actor, stage, unit_id, kind, **kw)
     (eid, h), = _insert(conn, "events", [row])
-    audit.log(conn, actor, audit_action or f"{stage}.{kind}", f"unit:{unit_id}",
-              {"event": eid, "uid": row["uid"], "hash": h, "decision": row["decision"], "reason": row["reason"],
-               "record": row["record_id"], "supersedes": row["supersedes"]})
+    details = {"event": eid, "uid": row["uid"], "hash": h, "record": row["record_id"], "supersedes": row["supersedes"]}
+    if kind != "decision":  # a reviewer's decision is blind (everyone reads the log): the hash stands for it
+        details |= {"decision": row["decision"], "reason": row["reason"]}
+    audit.log(conn, actor, audit_action or f"{stage}.{kind}", f"unit:{unit_id}", details)
     return _event(dict(row, id=eid))
 
 

@@ -230,3 +230,14 @@ def file_imported(conn: sqlite3.Connection, source: str, sha256: str) -> bool:
 
 def records_by_source(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT source, COUNT(*) FROM records GROUP BY source ORDER BY source").fetchall())
+
+def get_record(conn: sqlite3.Connection, record_id: int) -> dict | None:
+    """One stored record as a dict of its columns (list columns decoded), or None."""
+    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        return None
+    d = dict(row)
+    for key in ("authors", "publication_types", "mesh", "keywords", "raw"):
+        if isinstance(d.get(key), str):
+            d[key] = json.loads(d[key])
+    return d

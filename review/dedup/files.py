@@ -1,7 +1,8 @@
 """``review dedup FILE... --out GROUPS.csv``: deduplicate export files, no database.
 
-CSV files are read by review.dedup.csv_input (CLI-CONTRACT column rules);
-other formats by review.sources.readers. The output CSV has one row per input
+Record tables (.csv/.tsv, or any file whose content is one) are read by
+review.sources.csv_table, the reader `review import` uses (CLI-CONTRACT column
+rules; ids from the ID column), other formats by review.sources.readers. The output CSV has one row per input
 record: record_id, group_id (the record_id of the group's first record),
 group_size, file, rule (how it joined its group) and title. It is written to a
 temporary file and renamed at the end, so bad input leaves no output file.
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from review.dedup.csv_input import read_csv_records
 from review.dedup.engine import DedupResult, find_duplicates
 from review.errors import BadInput
 from review.models import Record
+from review.sources.csv_table import records_with_ids
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,7 @@ def read_inputs(paths: Sequence[str], fmt: str = "auto") -> list[tuple[str, str,
     out: list[tuple[str, str, Record]] = []
     seen: dict[str, str] = {}
     for path in paths:
-        is_csv = fmt == "csv" or (fmt == "auto" and Path(path).suffix.lower() in (".csv", ".tsv"))
-        if is_csv:
-            rows = read_csv_records(path)
-        else:
-            from review.sources.readers import read_file
-
-            rows = [(f"{path}:{k}", r) for k, r in enumerate(read_file(path, fmt), start=1)]
+        rows = _records_of(path, fmt)
         for rid, rec in rows:
             if rid in seen:
                 raise BadInput(f"record id {rid!r} is also in {seen[rid]}", where=path)
@@ -51,6 +46,23 @@ def read_inputs(paths: Sequence[str], fmt: str = "auto") -> list[tuple[str, str,
     if not out:
         raise BadInput("no records in the input files", where=", ".join(paths))
     return out
+
+
+def _records_of(path: str, fmt: str) -> list[tuple[str, Record]]:
+    """(record_id, Record) of one file: a record table (by name or content) keeps
+    its ID column (csv_table.records_with_ids); other formats are numbered."""
+    from review.sources.readers import parse_bytes, read_bytes
+
+    data = read_bytes(path)
+    if fmt == "auto" and Path(path).suffix.lower() in (".csv", ".tsv"):
+        fmt = "csv"
+    elif fmt == "auto":
+        from review.sources.detect import detect_format
+
+        fmt = detect_format(data, path)
+    if fmt == "csv":
+        return records_with_ids(data, path)
+    return [(f"{path}:{k}", r) for k, r in enumerate(parse_bytes(data, path, fmt)[1], start=1)]
 
 
 def write_groups(out: str | Path, rows: list[tuple[str, str, Record]], res: DedupResult) -> None:

@@ -1,7 +1,8 @@
 """Read study counts from a CSV or TSV file for ``review pool --data``.
 
-Tab-separated when the name ends in .tsv/.tab or the header line sniffs so;
-columns are matched exactly, then case-insensitively. Every problem raises
+Decoded and split as every table is (review.sources.table): tab-separated
+when the name ends in .tsv/.tab or the header line sniffs so; columns are
+matched exactly, then case-insensitively. Every problem raises
 BadInput naming the file and line. A missing events or n (empty, NA, nan, ...) is
 an error too, unless the caller asks to leave such rows out (``drop_missing``):
 then they are listed in ``StudyData.skipped``.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from review.errors import BadInput
+from review.sources.table import decode_table, rows_of
 
 MISSING = {"", "na", "nan", "null", "none", "."}
 
@@ -33,26 +35,30 @@ class StudyData:
     skipped: tuple[str, ...]
 
 
-def _delimiter(path: Path, head: str) -> str:
-    if path.suffix.lower() in (".tsv", ".tab"):
-        return "\t"
-    try:
-        return csv.Sniffer().sniff(head.splitlines()[0] if head else "", delimiters=",\t;").delimiter
-    except csv.Error:
-        return ","
-
-
 def read_table(path: str | Path) -> list[list[str]]:
-    """The rows of a CSV or TSV file (byte-order mark dropped; delimiter from
-    the name, else sniffed from the header line); BadInput naming the file."""
+    """The rows of a CSV or TSV file, decoded and split as every table is read
+    (review.sources.table: byte-order mark dropped, UTF-16 with BOM accepted;
+    tab for .tsv/.tab, else the delimiter sniffed from the header line);
+    BadInput naming the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"cannot read data file: {exc.strerror}", where=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"cannot read data file: not UTF-8 text ({exc.reason})", where=str(path)) from None
-    return list(csv.reader(text.splitlines(), delimiter=_delimiter(path, text[:4096])))
+    if not data.strip():
+        return []
+    try:
+        text = decode_table(data, str(path))
+        return list(rows_of(text, path))
+    except BadInput as exc:
+        raise BadInput(f"cannot read data file: {_without_where(exc, str(path))}", where=str(path)) from None
+    except csv.Error as exc:
+        raise BadInput(f"cannot read data file: {exc}", where=str(path)) from None
+
+
+def _without_where(exc: BadInput, where: str) -> str:
+    text = str(exc)
+    return text[len(where) + 2:] if text.startswith(f"{where}: ") else text
 
 
 def _column(header: list[str], name: str, path: Path, option: str) -> int:

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from review.db import events as ev
+from review.db import screening as sdb
 from review.db import transaction, units
 from review.errors import BadInput
 from review.models import RESOLUTIONS, REVIEWER_DECISIONS, Event
@@ -46,6 +47,24 @@ def require_role(protocol: Protocol, name: str, role: str) -> None:
 def require_stage(protocol: Protocol, stage: str) -> None:
     if stage not in protocol.screening.stages:
         raise BadInput(f"unknown stage {stage!r} (the protocol's stages: {', '.join(protocol.screening.stages)})")
+
+
+def require_open(conn: sqlite3.Connection, stage: str) -> None:
+    """BadInput if an adjudicator closed the stage (``review stage close``)."""
+    c = sdb.closures(conn).get(stage)
+    if c is not None and c["action"] == "close":
+        raise BadInput(f"{stage} was closed by {c['actor']} on {c['ts'][:10]}: nothing more can be decided"
+                       f" there unless an adjudicator reopens it ('review stage reopen {stage}')")
+
+
+def require_pack_owner(conn: sqlite3.Connection, actor: str, role: str) -> None:
+    """In a pack file only its reviewer decides (and nobody resolves)."""
+    pack = sdb.pack_info(conn)
+    if pack is None:
+        return
+    if role != "reviewer" or actor != pack["reviewer"]:
+        raise BadInput(f"this file is {pack['reviewer']}'s pack: only {pack['reviewer']} screens in it"
+                       " (merge it into the project with 'review merge FILE')")
 
 
 def _check_reason(protocol: Protocol, stage: str, decision: str, reason: str | None) -> str | None:
@@ -90,8 +109,10 @@ def decide(conn: sqlite3.Connection, protocol: Protocol, record_id: int, decisio
     if report is not None and stage != "full_text":
         raise BadInput("--report goes with the full-text stage")
     with transaction(conn):
+        require_open(conn, stage)
+        require_pack_owner(conn, reviewer, "reviewer")
         unit_id = units.unit_of(conn, record_id)
-        view = stage_view(conn, protocol, stage)
+        view = stage_view(conn, protocol, stage, only=[unit_id])
         _eligible(view, unit_id, record_id)
         before = view.reviewers.get(unit_id, {}).get(reviewer)
         if report:
@@ -111,8 +132,10 @@ def resolve(conn: sqlite3.Connection, protocol: Protocol, record_id: int, decisi
         raise BadInput(f"a resolution is include or exclude, not {decision!r}")
     reason = _check_reason(protocol, stage, decision, reason)
     with transaction(conn):
+        require_open(conn, stage)
+        require_pack_owner(conn, adjudicator, "adjudicator")
         unit_id = units.unit_of(conn, record_id)
-        view = stage_view(conn, protocol, stage, allow_rule_excluded=True)
+        view = stage_view(conn, protocol, stage, allow_rule_excluded=True, only=[unit_id])
         _eligible(view, unit_id, record_id)
         before = view.resolutions.get(unit_id)
         event = ev.append_event(conn, adjudicator, stage, unit_id, "resolution", record_id=record_id,
@@ -120,24 +143,47 @@ def resolve(conn: sqlite3.Connection, protocol: Protocol, record_id: int, decisi
     return Recorded(event, unit_id, before)
 
 
-def undo(conn: sqlite3.Connection, protocol: Protocol, actor: str, stage: str,
-         record_id: int | None = None) -> Recorded:
-    """Retract the actor's latest decision or resolution at ``stage`` (on the
-    record's unit if given) that is still in force."""
+def note(conn: sqlite3.Connection, protocol: Protocol, record_id: int, text: str, *, actor: str,
+         stage: str) -> Recorded:
+    """A reviewer's note on a record's unit at a stage, without a decision
+    (blind like a decision: seen by its writer, and by the adjudicator once
+    the unit is a conflict)."""
+    require_role(protocol, actor, "reviewer")
     require_stage(protocol, stage)
-    if protocol.people.role_of(actor) is None:
-        require_role(protocol, actor, "reviewer")
+    if not text.strip():
+        raise BadInput("an empty note")
     with transaction(conn):
+        require_open(conn, stage)
+        require_pack_owner(conn, actor, "reviewer")
+        unit_id = units.unit_of(conn, record_id)
+        _eligible(stage_view(conn, protocol, stage, only=[unit_id]), unit_id, record_id)
+        event = ev.append_event(conn, actor, stage, unit_id, "note", record_id=record_id, note=text.strip())
+    return Recorded(event, unit_id, None)
+
+
+def undo(conn: sqlite3.Connection, protocol: Protocol, actor: str, stage: str,
+         record_id: int | None = None, *, role: str | None = None) -> Recorded:
+    """Retract the actor's latest decision or resolution at ``stage`` (on the
+    record's unit, or a unit it was made from, if given) that is still in force.
+
+    ``role`` (reviewer or adjudicator), when given, must be the actor's role.
+    """
+    require_stage(protocol, stage)
+    require_role(protocol, actor, role or protocol.people.role_of(actor) or "reviewer")
+    kind = "resolution" if protocol.people.role_of(actor) == "adjudicator" else "decision"
+    with transaction(conn):
+        require_open(conn, stage)
+        require_pack_owner(conn, actor, kind == "resolution" and "adjudicator" or "reviewer")
         unit_id = units.unit_of(conn, record_id) if record_id is not None else None
-        done = ev.undone(conn)
-        mine = [e for e in ev.events(conn, stage=stage, kinds=("decision", "resolution"), actor=actor)
-                if e.id not in done and (unit_id is None or e.unit_id == unit_id)]
-        if not mine:
+        scope = None
+        if unit_id is not None:
+            scope = sdb.with_ancestors([unit_id], sdb.lineage_above(conn, [unit_id]))
+        target = sdb.latest_in_force(conn, stage, kind, actor, sdb.undone(conn), scope)
+        if target is None:
             where = f" on record {record_id}" if record_id is not None else ""
-            raise BadInput(f"nothing to undo: {actor} has no decision in force at {stage}{where}")
-        target = mine[-1]
+            raise BadInput(f"nothing to undo: {actor} has no {kind} in force at {stage}{where}")
         current = units.unit_of(conn, target.record_id) if target.record_id is not None else target.unit_id
         event = ev.append_event(conn, actor, stage, target.unit_id, "undo", record_id=target.record_id,
                                 supersedes=target.id)
     return Recorded(event, current, Standing(actor, target.decision, target.reason, target.note, target.id,
-                                              target.ts))
+                                              target.ts, uid=target.uid))

@@ -2,7 +2,9 @@
 
 A person's *standing* on a unit is their latest event of the kind in question
 (a reviewer's decision, an adjudicator's resolution, a rule's exclusion) that
-no undo retracted. A unit made from earlier units (review/units.py) without a
+no undo retracted; latest by time, then by event uid, so that events brought
+in from packs (review merge) give the same standing whatever order the packs
+are merged in. A unit made from earlier units (review/units.py) without a
 standing of its own inherits from its parents:
 
 - parents that agree give that standing, marked ``inherited``;
@@ -36,6 +38,7 @@ class Standing:
     inherited: bool = False
     second_look: bool = False
     disagreement: tuple[str, ...] = ()
+    uid: str = ""
 
     @property
     def decided(self) -> bool:
@@ -54,7 +57,11 @@ def own_standings(events: Iterable[Event], undone: set[int],
     for e in events:
         if e.id in undone or e.decision is None:
             continue
-        out.setdefault(e.unit_id, {})[key(e)] = Standing(e.actor, e.decision, e.reason, e.note, e.id, e.ts)
+        mine = out.setdefault(e.unit_id, {})
+        k = key(e)
+        before = mine.get(k)
+        if before is None or (e.ts, e.uid) >= (before.ts, before.uid):
+            mine[k] = Standing(e.actor, e.decision, e.reason, e.note, e.id, e.ts, uid=e.uid)
     return out
 
 
@@ -89,7 +96,7 @@ def _combine(actor: str, got: list[tuple[Standing, bool]]) -> Standing:
     decisions = sorted({d for st, _ in got for d in ((st.decision,) if st.decided else st.disagreement)})
     if len(decisions) > 1 or any(st.disagreement for st, _ in got):
         return Standing(actor, None, inherited=True, second_look=second, disagreement=tuple(decisions))
-    latest = max((st for st, _ in got), key=lambda s: s.ts)
+    latest = max((st for st, _ in got), key=lambda s: (s.ts, s.uid))
     return replace(latest, inherited=True, second_look=second)
 
 
@@ -102,6 +109,9 @@ class Outcome:
     why: str = ""
 
 
+PENDING = Outcome("pending")
+
+
 def outcome(reviewers: Mapping[str, Standing], resolution: Standing | None, required: int) -> Outcome:
     """The unit's state from its reviewers' standings and the adjudicator's resolution.
 
@@ -111,6 +121,8 @@ def outcome(reviewers: Mapping[str, Standing], resolution: Standing | None, requ
     the adjudicator). A reviewer whose inherited standings disagree makes a
     conflict too, until they decide again.
     """
+    if resolution is None and not reviewers:
+        return PENDING
     if resolution is not None:
         if resolution.decided:
             return Outcome(resolution.decision, resolution.actor)
@@ -119,7 +131,7 @@ def outcome(reviewers: Mapping[str, Standing], resolution: Standing | None, requ
         return Outcome("conflict", why="a reviewer's decisions on merged copies disagree")
     decided = [st for st in reviewers.values() if st.decided]
     if len(decided) < required:
-        return Outcome("pending")
+        return PENDING
     values = {st.decision for st in decided}
     if len(values) == 1 and values <= {"include", "exclude", "not_retrieved"}:
         return Outcome(values.pop())

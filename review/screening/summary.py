@@ -12,9 +12,10 @@ import sqlite3
 from collections import Counter
 
 from review.db import events as ev
+from review.db import screening as sdb
 from review.db import units
 from review.protocol import Protocol
-from review.screening.view import automation_exclusions, stage_view
+from review.screening.view import automation_exclusions
 
 
 def automation_summary(conn: sqlite3.Connection) -> dict:
@@ -34,14 +35,30 @@ def automation_summary(conn: sqlite3.Connection) -> dict:
 
 
 def stage_summary(conn: sqlite3.Connection, protocol: Protocol, stage: str) -> dict:
-    """Units screened at the stage, each reviewer's count of decided units, and outcomes."""
+    """Units screened at the stage; per reviewer how many they decided and how
+    many are left; outcomes; what keeps the stage from being closed
+    (undecided units, units one reviewer decided, conflicts) and whether an
+    adjudicator closed it."""
     if stage not in protocol.screening.stages:
-        return {"units": 0, "decided": {}, "outcomes": {}}
-    view = stage_view(conn, protocol, stage)
-    decided = {r: sum(1 for u in view.units if view.reviewers.get(u, {}).get(r) is not None
-                      and view.reviewers[u][r].decided) for r in protocol.people.reviewers}
-    outcomes = Counter(o.state for o in view.outcomes.values())
-    return {"units": len(view.units), "decided": decided, "outcomes": dict(outcomes)}
+        return {"units": 0, "decided": {}, "left": {}, "outcomes": {}}
+    from review.screening.adjudication import blockers
+    from review.screening.tally import tally
+
+    t = tally(conn, protocol, stage)
+    decided = {r: 0 for r in protocol.people.reviewers}
+    for ds in t.decisions.values():
+        for r in ds:
+            if r in decided:
+                decided[r] += 1
+    outcomes = Counter(t.states.values())
+    b = blockers(t)
+    closure = sdb.closures(conn).get(stage)
+    closed = closure is not None and closure["action"] == "close"
+    return {"units": len(t.units), "decided": decided,
+            "left": {r: len(t.units) - n for r, n in decided.items()}, "outcomes": dict(outcomes),
+            "undecided": b.undecided, "one_reviewer": b.one_reviewer, "conflicts": b.conflicts,
+            "can_close": not b.any and not closed,
+            "closed": {"by": closure["actor"], "at": closure["ts"]} if closed else None}
 
 
 def format_automation(a: dict) -> str:
@@ -55,8 +72,16 @@ def format_automation(a: dict) -> str:
 def format_stage(s: dict) -> str:
     if not s["units"]:
         return "nothing to screen yet"
-    done = ", ".join(f"{r} {n}" for r, n in s["decided"].items())
+    noun = "unit" if s["units"] == 1 else "units"
+    done = ", ".join(f"{r} {n} (left {s['left'][r]})" for r, n in s["decided"].items())
     o = s["outcomes"]
     parts = [f"{o.get(k, 0)} {k.replace('_', ' ')}" for k in ("include", "exclude", "conflict", "not_retrieved")
              if o.get(k)]
-    return f"{s['units']} units; decided: {done}" + (f"; {', '.join(parts)}" if parts else "")
+    line = f"{s['units']} {noun}; decided: {done}" + (f"; {', '.join(parts)}" if parts else "")
+    if s.get("closed"):
+        return line + f"; closed by {s['closed']['by']} on {s['closed']['at'][:10]}"
+    if s.get("one_reviewer"):
+        line += f"; {s['one_reviewer']} decided by one reviewer only"
+    if s.get("can_close"):
+        line += "; ready to close ('review stage close')"
+    return line

@@ -13,6 +13,7 @@ import re
 
 from review.errors import BadInput
 from review.sources.cnki import chinese_flavour
+from review.sources.csv_headers import has_title_column
 from review.sources.text import decode
 
 HEAD = 65536
@@ -56,7 +57,7 @@ def detect_format(data: bytes, where: str) -> str:
         return "ris"
     if _BIBTEX.search(text):
         return "bibtex"
-    if any(d in first for d in ",\t;") and "title" in re.split(r"[,\t;]", first.lower().replace('"', "")):
+    if any(d in first for d in ",\t;") and has_title_column(first):
         return "csv"
     raise BadInput(
         f"line 1: cannot tell the format from the content (starts {first[:40]!r}); pass --format",

@@ -74,3 +74,46 @@ def test_header_without_bibliographic_columns_is_rejected(tmp_path):
     f.write_text("foo,bar\n1,2\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["dedup", str(f), "--out", str(tmp_path / "o.csv")])
     assert r.exit_code == 2 and "line 1" in r.output
+
+
+def test_exports_are_read_with_their_own_headers_and_grouped(tmp_path):
+    """A Scopus and a PubMed CSV export of one paper: columns mapped by each
+    exporter's header, DOIs bare, and the two copies grouped."""
+    scopus = tmp_path / "scopus.csv"
+    scopus.write_text('\ufeffAuthors,Author(s) ID,Title,Year,Source title,Volume,Issue,Page start,Page end,DOI,'
+                      'PubMed ID,Source,EID\n'
+                      '"Lim S.M., Shiau C.W.C., Cheng L.J., Lau Y.",1;2;3;4;,"Chatbot-delivered psychotherapy for '
+                      'adults with depressive and anxiety symptoms: a systematic review and meta-regression",2022,'
+                      'Behavior Therapy,53,2,334,347,https://doi.org/10.1016/j.beth.2021.09.007,35227408,Scopus,'
+                      '2-s2.0-1,\n', encoding="utf-8")
+    pubmed = DATA.parents[1] / "data" / "formats" / "csv" / "colrev_pubmed_chatbot.csv"
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["dedup", str(scopus), str(pubmed), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = read_out(out)
+    assert [x["record_id"] for x in rows][:2] == [f"{scopus}:1", f"{pubmed}:1"]
+    assert rows[0]["group_id"] == rows[1]["group_id"]
+    assert len({x["group_id"] for x in rows}) == 6
+
+
+def test_dedup_reads_records_as_import_does(tmp_path):
+    from review.dedup.files import read_inputs
+    from review.sources.readers import read_file
+
+    f = tmp_path / "r.csv"
+    f.write_text('ID,title,author,doi,pmid,issn\nr1,A trial,"Lee K.; Wang L.",https://doi.org/10.1000/ABC,'
+                 'PMID: 123,0006-4971 (Print)\n', encoding="utf-8")
+    (rid, path, rec), = read_inputs([str(f)])
+    assert rid == "r1" and rec == read_file(f, "csv")[0]
+    assert (rec.authors, rec.doi, rec.pmid, rec.issn_print) == (("Lee K.", "Wang L."), "10.1000/ABC", "123",
+                                                                 "0006-4971")
+
+
+def test_table_with_another_suffix_keeps_its_id_column(tmp_path):
+    f = tmp_path / "export.txt"
+    f.write_text("ID\tTitle\tYear\nk1\tA trial of X in adults\t2020\nk2\tA trial of X in adults\t2020\n",
+                 encoding="utf-8")
+    out = tmp_path / "g.csv"
+    r = CliRunner().invoke(main, ["dedup", str(f), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert [x["record_id"] for x in read_out(out)] == ["k1", "k2"]

@@ -6,19 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from review.dedup.csv_input import read_csv_records
+from review.sources.csv_table import read_records
 from review.dedup.engine import find_duplicates
 from review.dedup.evaluate import read_gold, score
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dedup"
 # The diabetes set (ASySD, GPL-3 per its DESCRIPTION) is not copied into the
 # project: it is read from the shared reference folder when that is present.
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dedup"
+# /work/shared sits beside the main checkout and two levels above a worktree
+SHARED = [p / "shared" / "data" / "dedup" for p in Path(__file__).resolve().parents[3:5]]
 SETS = ["diabetes", "cytology_screening", "stroke", "special_cases"]
 
 
 def _set_dir(name: str) -> Path:
-    for base in (DATA, SHARED):
+    for base in (DATA, *SHARED):
         if (base / name / "gold_groups.csv").exists():
             return base / name
     pytest.skip(f"labelled set {name} not available here (see tests/data/dedup/PROVENANCE.md)")
@@ -27,7 +28,7 @@ def _set_dir(name: str) -> Path:
 @pytest.mark.parametrize("name", SETS)
 def test_labelled_set_sensitivity_and_false_merges(name):
     d = _set_dir(name)
-    rows = read_csv_records(d / "records_pre_merged.csv")
+    rows = read_records(d / "records_pre_merged.csv")
     res = find_duplicates([r for _, r in rows])
     predicted = {rid: res.labels[k] for k, (rid, _) in enumerate(rows)}
     gold = read_gold(d / "gold_groups.csv")
