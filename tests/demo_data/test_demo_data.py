@@ -298,7 +298,8 @@ def test_every_decision_key_names_one_group(project):
 def test_the_decisions_give_the_planned_prisma_numbers_through_reviews_functions(project):
     """decide/resolve as `review decide`/`resolve` do; the rules (not on main yet) are stood in
     for by screening only the units the metrics and publication-type rules leave."""
-    from review.db import open_db, units
+    from review.db import events as ev
+    from review.db import open_db, transaction, units
     from review.project import project_protocol
     from review.screening.decisions import decide, resolve
     from review.screening.view import stage_view
@@ -339,8 +340,21 @@ def test_the_decisions_give_the_planned_prisma_numbers_through_reviews_functions
         links = read_csv(DATA / "screening" / "study_reports.csv")
         assert {units.unit_of(conn, rep[next(iter(keys[r["key"]]))]) for r in links} == included
         assert len({r["study"] for r in links}) == 32 and len(links) == 34
+        with transaction(conn):  # the study links, as extraction will make them
+            study_ids = {name: ev.create_study(conn, name, "JM") for name in sorted({r["study"] for r in links})}
+            for r in links:
+                ev.link_report(conn, units.unit_of(conn, rep[next(iter(keys[r["key"]]))]), study_ids[r["study"]], "JM")
     finally:
         conn.close()
+    prisma = json.loads(cli("--db", project["db"], "prisma", "--json"))
+    for k in ("duplicates", "records_excluded", "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_assessed",
+              "dbr_excluded", "new_studies", "new_reports"):
+        assert prisma[k] == PRISMA[k], k
+    assert {k.lower(): v for k, v in prisma["database_results"].items()} == \
+        {k.lower(): v for k, v in PRISMA["database_results"].items()}
+    # no rules engine has run here: the units the rules will remove are the only ones pending
+    assert prisma["pending"]["title_abstract"]["units"] == PRISMA["excluded_automatic"]
+    assert prisma["pending"]["full_text"]["units"] == 0
 
 
 def test_the_metrics_file_covers_the_journals_and_leaves_some_out(project):
@@ -362,6 +376,14 @@ def test_the_metrics_file_covers_the_journals_and_leaves_some_out(project):
             low += 1
     assert low == PRISMA["excluded_automatic_by_rule"]["journal impact factor < 10"]
     assert none > 0  # journals absent on purpose: flagged for a person, never excluded
+    # review's own matching: what has no metric is what the plan flags
+    done = json.loads(cli("--db", project["db"], "journals", "import", str(DATA / "journals" / "journal_metrics.csv"),
+                          "--json"))
+    assert done["files"][0]["journals"] == len(rows)
+    unmatched = json.loads(cli("--db", project["db"], "journals", "unmatched", "--json"))
+    assert sum(u["records"] for u in unmatched) == PLAN["flagged_no_metric"]
+    latin = {u["journal"] for u in unmatched if u["journal"] and not re.search(r"[\u4e00-\u9fff]", u["journal"])}
+    assert latin == {"Blood advances", "Clinical and translational medicine"}
 
 
 # ------------------------------------------------------------------ extraction and quality

@@ -973,7 +973,7 @@ def write_metrics(papers: list[Paper], out: Path) -> list:
         if k in ABSENT_JOURNALS:
             continue
         title, iso, ta, pissn, eissn, link, nlm, country = JOURNALS[k]
-        rows.append([iso, pissn or link, eissn, f"{METRICS[k]:.1f}", 2023])
+        rows.append([title[0].upper() + title[1:], pissn or link, eissn, f"{METRICS[k]:.1f}", 2023])
     rows.sort()
     write_csv(out / "journal_metrics.csv", ["journal", "issn", "eissn", "metric", "year"], rows)
     return rows
