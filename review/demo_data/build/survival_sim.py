@@ -2,9 +2,9 @@
 
 For each of six included studies (one arm each) patients are simulated:
 ``deaths`` event times from a Weibull distribution whose scale depends on the
-cancer type (solid tumours worst, lymphoma best), truncated at the study's
+cancer type (solid tumours worst, lymphoma best), truncated at the last
 follow-up, and the others censored uniformly over the study's follow-up
-window (staggered entry). The Kaplan-Meier curve of these patients is then
+window (staggered entry), so that each curve ends on a censored patient. The Kaplan-Meier curve of these patients is then
 read as a digitiser would: both corners of every step and the curve's end,
 each click off by a little (time sd 0.1% of the axis, survival sd 0.002), in
 shuffled order; and the numbers at risk at the figure's ticks.
@@ -44,12 +44,13 @@ def simulate(arm: Arm, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
     """(time in months, event 0/1) for ``arm.n`` patients with exactly ``arm.deaths`` deaths."""
     shape, scale = HAZARD[arm.cancer]
     lo, hi = arm.follow_up
+    censored = rng.uniform(lo, hi, arm.n - arm.deaths)
+    last = censored.max() if len(censored) else hi  # the figure ends on a censored patient
     deaths = []
     while len(deaths) < arm.deaths:  # truncated Weibull: a death must fall within follow-up
         t = scale * rng.weibull(shape)
-        if 0.2 < t < hi:
+        if 0.2 < t < last:
             deaths.append(t)
-    censored = rng.uniform(lo, hi, arm.n - arm.deaths)
     time = np.round(np.concatenate([np.array(deaths), censored]), 2)
     event = np.concatenate([np.ones(arm.deaths, int), np.zeros(arm.n - arm.deaths, int)])
     order = np.lexsort((1 - event, time))
