@@ -239,7 +239,7 @@ def register(main: click.Group) -> None:
             emit_json(rows)
             return
         if sys.stdin.isatty() and sys.stdout.isatty():
-            open_view("minors-reconcile", who, "use 'review minors reconcile --json' and '... set'")
+            open_view("reconcile", who, "use 'review minors reconcile --json' and '... set'", tool="minors")
             return
         for r in rows:
             vals = "   ".join(f"{k}: {v}" for k, v in r["scores"].items())

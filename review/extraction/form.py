@@ -319,6 +319,16 @@ def show_value(ftype: str, value: Any) -> str:
     return str(value)
 
 
+def as_typed(ftype: str, value: Any, derived: str = "entered") -> str:
+    """A stored value as it would be typed again (a count typed as events/n or
+    as a percent of n is given back as typed), for exports and choices."""
+    if derived.startswith("events_of_n:"):
+        return derived.split(":", 1)[1]
+    if derived.startswith("percent_of_n:"):
+        return derived.split(":", 1)[1] + "%"
+    return show_value(ftype, value)
+
+
 def same_value(ftype: str, a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None

@@ -34,7 +34,7 @@ from review.db.records import identifiers
 from review.errors import BadInput
 from review.extraction import studies as st_mod
 from review.extraction.dual import DualState, Row
-from review.extraction.form import Form, from_json, show_value
+from review.extraction.form import Form, as_typed, from_json
 from review.extraction.studies import Study, ensure_studies, find_study
 from review.extraction.values import (PENDING, entry_rows, parse_entries, require_open, settled, states,
                                       submit as submit_study)
@@ -367,14 +367,11 @@ def export_table(conn: sqlite3.Connection, protocol: Protocol, *, reviewer: str 
 
 
 def _typed(f, value: Any, derived: str = "entered") -> Any:
-    """A cell: numbers as numbers, NA, text as the form shows it."""
-    if derived.startswith("events_of_n:"):
-        return derived.split(":", 1)[1]
-    if derived.startswith("percent_of_n:"):
-        return derived.split(":", 1)[1] + "%"
-    if value is not None and f.type in ("int", "float", "percent") and not isinstance(value, bool):
+    """A cell: numbers as numbers, NA, text as the form shows it (or as typed)."""
+    if derived == "entered" and value is not None and f.type in ("int", "float", "percent") \
+            and not isinstance(value, bool):
         return value
-    return show_value(f.type, value)
+    return as_typed(f.type, value, derived)
 
 
 def _ids(s: Study) -> list[Any]:
