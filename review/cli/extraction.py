@@ -75,6 +75,36 @@ def open_view(screen: str, who: str, instead: str, **args) -> None:
     ReviewApp(db_path(), start=screen, actor=who, keymap=keymap, keymap_source=source, start_args=args).run()
 
 
+def open_study_view(screen: str, reviewer: str | None, label: str | None, instead: str) -> None:
+    """Check the reviewer, make the studies, then open a study-by-study view on ``label``."""
+    with opened() as (conn, protocol):
+        who = person(reviewer, "reviewer", protocol)
+        studies_now(conn, protocol, who)
+    open_view(screen, who, instead, **({"study": label} if label else {}))
+
+
+def submit_all(names: tuple[str, ...], every: bool, reviewer: str | None, states, submit) -> tuple[str, list]:
+    """Submit the studies named (or, with ``every``, each the reviewer has
+    entries for) in one transaction; ``states(conn, ids)`` and
+    ``submit(conn, protocol, study, who)`` say what is submitted."""
+    from review.db import transaction
+    from review.errors import BadInput
+    from review.extraction.studies import find_study
+
+    if not names and not every:
+        raise BadInput("name the study (or studies) to submit, or give --all")
+    with opened() as (conn, protocol):
+        who = person(reviewer, "reviewer", protocol)
+        with transaction(conn):
+            studies = studies_now(conn, protocol, who)
+            if every:
+                sts = states(conn, [s.id for s in studies])
+                chosen = [s for s in studies if s.id in sts and who in sts[s.id].entries]
+            else:
+                chosen = [find_study(studies, x) for x in names]
+            return who, [submit(conn, protocol, s, who) for s in chosen]
+
+
 def _values_text(form, view) -> list[str]:
     from review.extraction.form import show_value
 
@@ -238,11 +268,7 @@ def register(main: click.Group) -> None:
         Example:
           review extract --reviewer QZ
         """
-        with opened() as (conn, protocol):
-            who = person(reviewer, "reviewer", protocol)
-            studies_now(conn, protocol, who)
-        open_view("extract", who, "use 'review extract set/submit' or 'review extract import'",
-                  **({"study": label} if label else {}))
+        open_study_view("extract", reviewer, label, "use 'review extract set/submit' or 'review extract import'")
 
     @command(extract_group, "fields")
     @json_option
@@ -358,25 +384,13 @@ def register(main: click.Group) -> None:
           review extract submit "Lin Y 2023" --reviewer QZ
           review extract submit --all --reviewer QZ
         """
-        from review.db import transaction
-        from review.errors import BadInput
         from review.extraction.form import Form
-        from review.extraction.studies import find_study
         from review.extraction.values import states, submit
 
-        if not studies and not every:
-            raise BadInput("name the study (or studies) to submit, or give --all")
-        with opened() as (conn, protocol):
-            who = person(reviewer, "reviewer", protocol)
-            form = Form.from_protocol(protocol)
-            with transaction(conn):
-                all_studies = studies_now(conn, protocol, who)
-                if every:
-                    sts = states(conn, [s.id for s in all_studies])
-                    chosen = [s for s in all_studies if s.id in sts and who in sts[s.id].entries]
-                else:
-                    chosen = [find_study(all_studies, x) for x in studies]
-                done = [submit(conn, protocol, form, s, who) for s in chosen]
+        def one(conn, protocol, study, who):
+            return submit(conn, protocol, Form.from_protocol(protocol), study, who)
+
+        who, done = submit_all(studies, every, reviewer, states, one)
         docs = [{"study": d.study.label, "reviewer": who, "complete": d.complete, "already": d.already,
                  "agreed": d.agreed, "differing": d.differing} for d in done]
         if as_json:

@@ -10,7 +10,7 @@ import sys
 import click
 
 from review.cli.common import command, emit_json, json_option
-from review.cli.extraction import DefaultGroup, open_view, opened, person, studies_now
+from review.cli.extraction import DefaultGroup, open_study_view, open_view, opened, person, studies_now, submit_all
 
 
 def agreement_doc() -> dict:
@@ -57,11 +57,7 @@ def register(main: click.Group) -> None:
         Example:
           review minors --reviewer QZ
         """
-        with opened() as (conn, protocol):
-            who = person(reviewer, "reviewer", protocol)
-            studies_now(conn, protocol, who)
-        open_view("minors", who, "use 'review minors set/submit' or 'review minors import'",
-                  **({"study": label} if label else {}))
+        open_study_view("minors", reviewer, label, "use 'review minors set/submit' or 'review minors import'")
 
     @command(minors_group, "items")
     @json_option
@@ -156,23 +152,9 @@ def register(main: click.Group) -> None:
         Example:
           review minors submit "Lin Y 2023" --reviewer QZ
         """
-        from review.db import transaction
-        from review.errors import BadInput
-        from review.extraction.studies import find_study
         from review.quality.minors import states, submit
 
-        if not studies and not every:
-            raise BadInput("name the study (or studies) to submit, or give --all")
-        with opened() as (conn, protocol):
-            who = person(reviewer, "reviewer", protocol)
-            with transaction(conn):
-                all_studies = studies_now(conn, protocol, who)
-                if every:
-                    sts = states(conn, [s.id for s in all_studies])
-                    chosen = [s for s in all_studies if s.id in sts and who in sts[s.id].entries]
-                else:
-                    chosen = [find_study(all_studies, x) for x in studies]
-                done = [submit(conn, protocol, s, who) for s in chosen]
+        who, done = submit_all(studies, every, reviewer, states, submit)
         docs = [{"study": d.study.label, "complete": d.complete, "agreed": d.agreed, "differing": d.differing}
                 for d in done]
         if as_json:

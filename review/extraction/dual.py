@@ -19,7 +19,7 @@ before. At that moment the keys on which every submitter agrees are settled
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 Key = Hashable
 
@@ -101,3 +101,26 @@ def compare(st: DualState, keys: Iterable[Key], same: Callable[[Key, Any, Any], 
 
 def own_value(st: DualState, reviewer: str, key: Key) -> Row | None:
     return st.entries.get(reviewer, {}).get(key)
+
+
+def differing_by_study(studies: Iterable, sts: dict[int, DualState], needed: int,
+                       compare_one: Callable[[DualState], tuple[dict, dict]]) -> Iterator[tuple[Any, dict]]:
+    """(study, its differing keys) for each study every needed reviewer has submitted."""
+    for s in studies:
+        st = sts.get(s.id)
+        if st is None or not st.complete(needed):
+            continue
+        yield s, compare_one(st)[1]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a submission did: whether it completed the study, and then how many
+    keys were agreed (settled at once) and how many differ."""
+
+    study: Any
+    reviewer: str
+    complete: bool
+    agreed: int = 0
+    differing: int = 0
+    already: bool = False

@@ -15,7 +15,7 @@ from typing import Any
 
 from review.db import events as ev
 from review.errors import BadInput
-from review.extraction.dual import DualState
+from review.extraction.dual import DualState, differing_by_study
 from review.extraction.form import FieldProblem, Form, show_value, to_json
 from review.extraction.studies import Study, find_study
 from review.extraction.values import field_error, comparison, effective, needed, states
@@ -28,11 +28,7 @@ def differences(conn: sqlite3.Connection, protocol: Protocol, form: Form, studie
     ``text`` (each value as the form shows it) and ``notes`` (the reviewers')."""
     sts = states(conn, [s.id for s in studies])
     out = []
-    for s in studies:
-        st = sts.get(s.id)
-        if st is None or not st.complete(needed(protocol)):
-            continue
-        _agreed, differing = comparison(form, st)
+    for s, differing in differing_by_study(studies, sts, needed(protocol), lambda st: comparison(form, st)):
         for (arm, name), rows in sorted(differing.items()):
             ftype = form.get(name).type if form.has(name) else "text"
             out.append({

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 from review.db import events as ev
 from review.errors import BadInput
 from review.extraction import dual
-from review.extraction.dual import DualState, Row
+from review.extraction.dual import DualState, Row, Submitted
 from review.extraction.form import FieldProblem, Form, from_json, same_value, show_value, to_json
 from review.extraction.studies import Study
 from review.protocol import Protocol
@@ -191,16 +191,6 @@ def set_values(conn: sqlite3.Connection, protocol: Protocol, form: Form, study: 
     if rows:
         ev.append_values(conn, rows, reviewer, "extraction.entry", {"study": study.id, "fields": len(rows)})
     return [(r["arm"], r["field"]) for r in rows]
-
-
-@dataclass(frozen=True)
-class Submitted:
-    study: Study
-    reviewer: str
-    complete: bool
-    agreed: int = 0
-    differing: int = 0
-    already: bool = False
 
 
 def submit(conn: sqlite3.Connection, protocol: Protocol, form: Form, study: Study, reviewer: str) -> Submitted:

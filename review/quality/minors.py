@@ -22,7 +22,7 @@ from review.db import events as ev
 from review.db import transaction
 from review.errors import BadInput
 from review.extraction import dual
-from review.extraction.dual import DualState, Row
+from review.extraction.dual import DualState, Row, Submitted, differing_by_study
 from review.extraction.studies import Study, ensure_studies, find_study
 from review.extraction.values import needed
 from review.protocol import Protocol
@@ -88,15 +88,6 @@ def set_scores(conn: sqlite3.Connection, protocol: Protocol, study: Study, revie
     return [r["item"] for r in rows]
 
 
-@dataclass(frozen=True)
-class Submitted:
-    study: Study
-    reviewer: str
-    complete: bool
-    agreed: int = 0
-    differing: int = 0
-
-
 def submit(conn: sqlite3.Connection, protocol: Protocol, study: Study, reviewer: str) -> Submitted:
     """Declare a study's MINORS done: every applicable item scored. Completing
     the study settles the items both reviewers scored alike. In a transaction."""
@@ -141,11 +132,7 @@ def differences(conn: sqlite3.Connection, protocol: Protocol, studies: list[Stud
     "title", "scores": {REVIEWER: score}}``."""
     sts = states(conn, [s.id for s in studies])
     out = []
-    for s in studies:
-        st = sts.get(s.id)
-        if st is None or not st.complete(needed(protocol)):
-            continue
-        _agreed, differing = _compare(protocol, st)
+    for s, differing in differing_by_study(studies, sts, needed(protocol), lambda st: _compare(protocol, st)):
         for i, rows in sorted(differing.items()):
             out.append({"study": s.label, "item": i, "title": item(i).title,
                         "scores": {who: None if r is None else r.value for who, r in rows.items()},

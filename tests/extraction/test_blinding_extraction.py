@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from review.cli import main
-from tests.extraction.test_values import PROTO
-from tests.screening.helpers import FT, TA, new_project, run
+from tests.extraction.projects import included_project
+from tests.screening.helpers import run
 from tests.screening.test_blinding import leaf_commands, normalise
 
 S1, S2, S3 = "Zhang W 2000", "Zhang W 2001", "Zhang W 2002"
@@ -41,11 +41,7 @@ def build_world(root: Path, variant: str) -> Path:
     """ANA entered S1 (submitted, with MINORS scores) and S2 (not submitted);
     BEN entered only S3."""
     root.mkdir()
-    db = new_project(root, n=3, protocol=PROTO)
-    for stage in (TA, FT):
-        for who in ("ANA", "BEN"):
-            for r in (1, 2, 3):
-                run(db, "decide", r, "include", "--stage", stage, user=who)
+    db = included_project(root, n=3)
     x = variant == "x"
     for study in (S1, S2):
         for field, value in (("n", "20"), ("responders", "13" if x else "4"), ("dr", "37.37" if x else "12.12"),

@@ -8,65 +8,9 @@ import pytest
 
 from review.extraction.form import FieldProblem, Form, same_value, show_value
 from review.protocol import parse_protocol
+from tests.extraction.projects import FIELDS
 
-PROTOCOL = """
-id = "form-test"
-title = "Form"
-
-[[fields]]
-name = "n"
-label = "Patients"
-type = "int"
-required = true
-
-[[fields]]
-name = "responders"
-label = "Responders"
-type = "int"
-
-[[fields]]
-name = "dr"
-label = "Dead rate"
-type = "percent"
-
-[[fields]]
-name = "age"
-label = "Age"
-type = "median_range"
-unit = "years"
-
-[[fields]]
-name = "dose"
-label = "Dose"
-type = "float"
-unit = "10^6 cells/kg"
-
-[[fields]]
-name = "cancer"
-label = "Cancer"
-type = "choice"
-choices = ["myeloma", "leukemia", "lymphoma"]
-
-[[fields]]
-name = "randomised"
-label = "Randomised"
-type = "bool"
-
-[[fields]]
-name = "vector"
-label = "Vector"
-type = "text"
-
-[[outcomes]]
-name = "ORR"
-events = "responders"
-n = "n"
-
-[[outcomes]]
-name = "DR"
-percent = "dr"
-n = "n"
-"""
+PROTOCOL = 'id = "form-test"\ntitle = "Form"\n' + FIELDS
 
 
 @pytest.fixture
@@ -138,7 +82,7 @@ def test_cross_field_check_events_above_n(form):
     probs = form.check({"n": 10, "responders": 12})
     assert [(p.field, p.message) for p in probs] == [("responders", "12 events is more than n = 10")]
     assert form.check({"n": 10, "responders": 10}) == []
-    assert form.missing_required({"n": None}) == ["n"]
+    assert form.missing_required({"n": None, "cancer": "myeloma"}) == ["n"]
 
 
 def test_unknown_field_named_with_a_suggestion(form):
@@ -151,7 +95,7 @@ def test_help_names_type_unit_roles_and_choices(form):
     assert "events of ORR" in form.get("responders").help
     assert "n of ORR, DR" in form.get("n").help and "required" in form.get("n").help
     assert "in 10^6 cells/kg" in form.get("dose").help
-    assert form.get("cancer").help.startswith("myeloma / leukemia / lymphoma")
+    assert form.get("cancer").help == "myeloma / leukemia / lymphoma; required"
 
 
 def test_shown_back_and_compared(form):

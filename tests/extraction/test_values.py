@@ -9,59 +9,15 @@ import json
 
 import pytest
 
-from tests.screening.helpers import FT, PROTOCOL, TA, new_project, run
+from tests.extraction.projects import S1, S2, included_project
+from tests.screening.helpers import run
 from tests.sources.import_helpers import dump
 
-PROTO = PROTOCOL + """
-[[fields]]
-name = "n"
-label = "Patients"
-type = "int"
-required = true
-
-[[fields]]
-name = "responders"
-label = "Responders"
-type = "int"
-
-[[fields]]
-name = "dr"
-label = "Dead rate"
-type = "percent"
-
-[[fields]]
-name = "age"
-label = "Age"
-type = "median_range"
-
-[[fields]]
-name = "cancer"
-label = "Cancer"
-type = "choice"
-choices = ["myeloma", "leukemia", "lymphoma"]
-required = true
-
-[[outcomes]]
-name = "ORR"
-events = "responders"
-n = "n"
-
-[[outcomes]]
-name = "DR"
-percent = "dr"
-n = "n"
-"""
-S1, S2 = "Zhang W 2000", "Zhang W 2001"
 
 
 @pytest.fixture
 def db(tmp_path):
-    db = new_project(tmp_path, n=2, protocol=PROTO)
-    for stage in (TA, FT):
-        for who in ("ANA", "BEN"):
-            for r in (1, 2):
-                run(db, "decide", r, "include", "--stage", stage, user=who)
-    return db
+    return included_project(tmp_path)
 
 
 def setv(db, who, study, field, value, *extra, ok=True):
@@ -123,7 +79,8 @@ def test_blind_until_both_submitted_then_agreed_fields_settle(db):
     for field, value in (("n", "20"), ("responders", "11"), ("cancer", "Myeloma"), ("age", "60 (38–76)")):
         setv(db, "BEN", S1, field, value)                               # dr left blank: not reported
     out = json.loads(run(db, "extract", "submit", S1, "--reviewer", "BEN", "--json").stdout)
-    assert out == [{"study": S1, "reviewer": "BEN", "complete": True, "already": False, "agreed": 4,
+    # agreed: n, cancer, age, and NA for dr, dose, randomised, vector; responders differs
+    assert out == [{"study": S1, "reviewer": "BEN", "complete": True, "already": False, "agreed": 7,
                     "differing": 1}]
     diffs = json.loads(run(db, "reconcile", "--adjudicator", "CAL", "--json").stdout)
     assert [(d["study"], d["field"], d["values"]) for d in diffs] == [(S1, "responders", {"ANA": 12, "BEN": 11})]
@@ -174,5 +131,5 @@ def test_arms_are_pooled_one_by_one(db):
         (f"{S1} (high dose)", 15, 20), (f"{S1} (low dose)", 4, 10)]
     assert pooled["subgroups"][0]["name"] == "lymphoma"
     export = run(db, "extract", "export").stdout.splitlines()
-    assert export[0] == "study,record_id,doi,pmid,arm,n,responders,dr,age,cancer"
-    assert export[2].startswith(f"{S1},1,10.1000/test.0,,high dose,20,15,,,") and len(export) == 5
+    assert export[0] == "study,record_id,doi,pmid,arm,n,responders,dr,age,dose,cancer,randomised,vector"
+    assert export[2].startswith(f"{S1},1,10.1000/test.0,,high dose,20,15,,,,,,") and len(export) == 5

@@ -15,19 +15,13 @@ from rich.console import Console
 from review.db import events as ev
 from review.db import open_db
 from review.tui.app import ReviewApp
-from tests.extraction.test_values import PROTO
-from tests.screening.helpers import FT, TA, new_project, run
+from tests.extraction.projects import S1, S2, included_project
+from tests.screening.helpers import run
 from tests.tui.conftest import review_screens, settle, status
-
-S1, S2 = "Zhang W 2000", "Zhang W 2001"
 
 
 def project(tmp_path):
-    db = new_project(tmp_path, n=2, protocol=PROTO)
-    for stage in (TA, FT):
-        for who in ("ANA", "BEN"):
-            for r in (1, 2):
-                run(db, "decide", r, "include", "--stage", stage, user=who)
+    db = included_project(tmp_path)
     run(db, "studies")
     return db
 
