@@ -464,14 +464,14 @@ def register(main: click.Group) -> None:
             who = person(reviewer, "reviewer", protocol) if reviewer else None
             studies_now(conn, protocol)
             header, rows, open_cells = export_table(conn, protocol, reviewer=who)
-        if as_json:
-            emit_json({"header": header, "rows": rows, "not_settled": open_cells, "file": out})
         if out:
             write_table(out, header, rows, sheet="extraction")
-            if not as_json:
-                click.echo(f"wrote {out}: {len(rows)} rows"
-                           + (f" ({open_cells} values not yet settled, left blank)" if open_cells else ""))
-        elif not as_json:
+        if as_json:
+            emit_json({"header": header, "rows": rows, "not_settled": open_cells, "file": out})
+        elif out:
+            click.echo(f"wrote {out}: {len(rows)} rows"
+                       + (f" ({open_cells} values not yet settled, left blank)" if open_cells else ""))
+        else:
             click.echo(delimited_text(header, rows), nl=False)
 
     # ------------------------------------------------------------ reconcile

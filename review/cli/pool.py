@@ -93,8 +93,6 @@ def register(main: click.Group) -> None:
             with project_db() as conn:
                 d = project_data(conn, outcome, by)
             studies, events, n, groups, left = d.studies, d.events, d.n, d.groups, d.left_out
-            for study, why in left:
-                click.echo(f"left out: {study}: {why}", err=True)
             if not studies:
                 raise BadInput(f"no study can be pooled for {d.outcome.name} yet ({len(left)} left out: "
                                + "; ".join(f"{s}: {w}" for s, w in left[:5]) + ("; ..." if len(left) > 5 else "")

@@ -195,7 +195,8 @@ def quality_table(conn: sqlite3.Connection, protocol: Protocol, studies: list[St
     for q in settled_scores(conn, protocol, studies):
         rows.append([q.study.label, *["?" if q.scores[i] is None else q.scores[i] for i in items],
                      "?" if q.total is None else q.total, q.ideal,
-                     "settled" if q.total is not None else q.status])
+                     "settled" if q.total is not None else
+                     "waiting for the adjudicator" if q.status == "complete" else q.status])
     return header, rows
 
 

@@ -115,7 +115,7 @@ def test_consensus_and_the_quality_table(world, scored, tmp_path):
     first = next(d for d in diffs if d["item"] == 8)
     assert first["scores"] == {"QZ": 0, "XJZ": 1} and first["title"] == "Prospective calculation of the study size"
     table = {r["study"]: r for r in cli_json(db, "minors", "table")}
-    assert table[first["study"]]["total"] == "?" and table[first["study"]]["status"] == "complete"
+    assert table[first["study"]]["total"] == "?" and table[first["study"]]["status"] == "waiting for the adjudicator"
     r = cli(db, "minors", "reconcile", "set", first["study"], 8, 5, "--adjudicator", "JM", ok=False)
     assert r.exit_code == 2 and "item 8 (Prospective calculation of the study size): a score is 0, 1 or 2" in r.stderr
     for d in diffs:
