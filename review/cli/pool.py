@@ -26,6 +26,10 @@ def register(main: click.Group) -> None:
                        "they are listed on stderr and in the notes.")
     @click.option("--by", "by", metavar="COLUMN", help="Column (or project field) defining subgroups.")
     @click.option("--outcome", metavar="NAME", help="Protocol outcome to pool (project data only).")
+    @click.option("--all", "every", is_flag=True,
+                  help="Project: pool every outcome of the protocol's [[analyses]], overall and by their subgroups.")
+    @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+                  help="With --all: write pooled.csv, pooled.json and forest/funnel plots here.")
     @click.option("--sm", type=click.Choice(SM_CHOICES), default="PLOGIT", show_default=True,
                   help="Transformation of the proportions.")
     @click.option("--method", type=click.Choice(("GLMM", "Inverse")), default=None,
@@ -39,13 +43,14 @@ def register(main: click.Group) -> None:
     @click.option("--forest", type=click.Path(dir_okay=False), metavar="FILE", help="Write a forest plot (.svg or .png).")
     @click.option("--funnel", type=click.Path(dir_okay=False), metavar="FILE", help="Write a funnel plot (.svg or .png).")
     @json_option
-    def pool_cmd(data, events_col, n_col, study_col, drop_missing, by, outcome, sm, method, method_tau, hakn,
-                 method_ci, level, forest, funnel, as_json) -> None:
+    def pool_cmd(data, events_col, n_col, study_col, drop_missing, by, outcome, every, out_dir, sm, method,
+                 method_tau, hakn, method_ci, level, forest, funnel, as_json) -> None:
         """Pool proportions (events/n) as R meta::metaprop does.
 
         With --data FILE pools the studies in a CSV/TSV file (--events and --n
-        name its columns); otherwise pools the project's reconciled extraction
-        data for --outcome. Defaults follow meta >= 8: PLOGIT, GLMM, ML tau^2,
+        name its columns); otherwise pools the project's settled extraction
+        values for --outcome (naming every study left out, and why), or with
+        --all every outcome of the protocol's analyses. Defaults follow meta >= 8: PLOGIT, GLMM, ML tau^2,
         Clopper-Pearson study CIs, prediction interval with t(k-1).
         A missing events or n is an error naming the file, line and study
         (--drop-missing leaves such studies out and lists them).
@@ -55,6 +60,8 @@ def register(main: click.Group) -> None:
           review pool --data counts.csv --events events --n n --study study
           review pool --data counts.csv --events events --n n --study study \\
               --by cancer --method Inverse --tau DL --forest forest.png
+          review pool --outcome DR --by cancer              # the project's settled values
+          review pool --all --out exports                   # every analysis of the protocol
         """
         from review.pooling import metaprop
         from review.pooling.plots import check_folder
@@ -67,6 +74,12 @@ def register(main: click.Group) -> None:
                     raise BadInput(f"plot file must end in .svg or .png: {path}")
                 check_folder(path)
         dropped: tuple[str, ...] = ()
+        left: tuple[tuple[str, str], ...] = ()
+        if every:
+            _pool_all(data, outcome, by, out_dir, sm, method, method_tau, hakn, method_ci, level, as_json)
+            return
+        if out_dir:
+            raise BadInput("--out DIR goes with --all (use --forest/--funnel for one outcome)")
         if data is not None:
             from review.pooling.data import read_counts
 
@@ -78,13 +91,22 @@ def register(main: click.Group) -> None:
             from review.pooling import project_data
 
             with project_db() as conn:
-                studies, events, n, groups = project_data(conn, outcome, by)
+                d = project_data(conn, outcome, by)
+            studies, events, n, groups, left = d.studies, d.events, d.n, d.groups, d.left_out
+            if not studies:
+                raise BadInput(f"no study can be pooled for {d.outcome.name} yet ({len(left)} left out: "
+                               + "; ".join(f"{s}: {w}" for s, w in left[:5]) + ("; ..." if len(left) > 5 else "")
+                               + ")")
         res = metaprop(events, n, studies, by=groups, sm=sm, method=method, method_tau=method_tau,
                        hakn=hakn, level=level, method_ci=method_ci)
         if dropped:
             note = (f"left out {len(dropped)} {'study' if len(dropped) == 1 else 'studies'} "
                     f"with missing events or n: {', '.join(dropped)}")
             click.echo(f"note: {note}", err=True)
+            res = dataclasses.replace(res, notes=(note, *res.notes))
+        if left:
+            note = f"left out {len(left)} {'study' if len(left) == 1 else 'studies'}: " + \
+                "; ".join(f"{s} ({w})" for s, w in left)
             res = dataclasses.replace(res, notes=(note, *res.notes))
         if forest or funnel:
             from review.pooling.plots import forest_plot, funnel_plot
@@ -94,9 +116,46 @@ def register(main: click.Group) -> None:
             if funnel:
                 funnel_plot(res, funnel)
         if as_json:
-            emit_json(to_json(res))
+            doc = to_json(res)
+            if data is None:
+                doc["left_out"] = [{"study": s, "why": w} for s, w in left]
+            emit_json(doc)
             return
         click.echo(summary_text(res))
         for path in (forest, funnel):
             if path:
                 click.echo(f"wrote {path}")
+
+
+def _pool_all(data, outcome, by, out_dir, sm, method, method_tau, hakn, method_ci, level, as_json) -> None:
+    """`review pool --all`: every outcome of the protocol's analyses, with the
+    analyses' options unless given on the command line."""
+    from review.extraction.pooling import pool_all, tag, write_pooled
+    from review.project import project_protocol
+
+    if data is not None or outcome or by:
+        raise BadInput("--all pools the protocol's analyses: leave out --data, --outcome and --by")
+    ctx = click.get_current_context()
+    given = {k: v for k, v in (("sm", sm), ("method", method), ("method_tau", method_tau)) if
+             ctx.get_parameter_source(k) == click.core.ParameterSource.COMMANDLINE}
+    if hakn:
+        given["hakn"] = True
+    with project_db() as conn:
+        protocol = project_protocol(conn)
+        results = pool_all(conn, protocol, level=level, method_ci=method_ci, **given)
+    files = write_pooled(results, out_dir, protocol) if out_dir else []
+    if as_json:
+        emit_json({"analyses": [p.to_json() for p in results], "files": [str(f) for f in files]})
+        return
+    for p in results:
+        r = p.result
+        head = f"{tag(p):<18} ({p.analysis})"
+        if r is None:
+            click.echo(f"{head}: no study to pool ({len(p.data.left_out)} left out)")
+            continue
+        click.echo(f"{head}: {100 * r.random.estimate:.1f}% [{100 * r.random.lower:.1f}-"
+                   f"{100 * r.random.upper:.1f}], k={r.k}, {r.events}/{r.n}, I2 {100 * r.I2:.0f}%"
+                   + (f"; between groups Q={r.between.Q:.2f}, p={r.between.p:.3f}" if p.by else "")
+                   + (f"; left out {len(p.data.left_out)}" if p.data.left_out else ""))
+    for f in files:
+        click.echo(f"wrote {f}")

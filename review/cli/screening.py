@@ -312,8 +312,10 @@ def register(main: click.Group) -> None:
     # ------------------------------------------------------------ agreement
     @command(main, "agreement")
     @click.option("--stage", help=STAGE_HELP + " Default: every stage.")
+    @click.option("--tool", type=click.Choice(["screening", "minors"]), default="screening", show_default=True,
+                  help="minors: the MINORS scores (weighted kappa per item and of the totals).")
     @json_option
-    def agreement_cmd(stage: str | None, as_json: bool) -> None:
+    def agreement_cmd(stage: str | None, tool: str, as_json: bool) -> None:
         """Agreement of the two reviewers per stage, over records both decided.
 
         Percent agreement, Cohen's kappa (SE and 95% CI, as statsmodels and SAS),
@@ -324,7 +326,14 @@ def register(main: click.Group) -> None:
         \b
         Example:
           review agreement --stage title_abstract
+          review agreement --tool minors --json
         """
+        if tool == "minors":  # review/cli/minors.py
+            from review.cli.minors import agreement_doc, agreement_text
+
+            doc = agreement_doc()
+            emit_json(doc) if as_json else click.echo(agreement_text(doc))
+            return
         from review.screening.agreement import stage_agreement
         from review.screening.decisions import require_stage
 

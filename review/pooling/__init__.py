@@ -13,19 +13,24 @@ See docs/pooling.md for formulas, defaults and the R reference values.
 
 from __future__ import annotations
 
-from review.errors import ReviewError
 from review.pooling.bias import egger_test, leave_one_out
 from review.pooling.metaprop import metaprop
 from review.pooling.results import Between, EggerTest, LeaveOneOut, MetaResult, Pooled, StudyResult, Subgroup
 
 
 def project_data(conn, outcome: str | None, by: str | None):
-    """(events, n, studies, groups) for ``outcome`` from the project's reconciled data.
+    """The counts of ``outcome`` from the project's settled extraction values:
+    a ``review.pooling.outcomes.OutcomeData`` whose ``left_out`` names every
+    study not pooled and why (review.extraction.pooling)."""
+    from review.errors import BadInput
+    from review.extraction.pooling import project_outcome
+    from review.project import project_protocol
 
-    Not yet available: reconciled extraction data is built by another part of
-    the project; the lead wires it here.
-    """
-    raise ReviewError("project pooling needs reconciled extraction data (not yet available)")
+    protocol = project_protocol(conn)
+    if not outcome:
+        names = ", ".join(o.name for o in protocol.outcomes) or "none"
+        raise BadInput(f"name the outcome to pool: --outcome NAME (the protocol's: {names}), or --all")
+    return project_outcome(conn, protocol, outcome, by)
 
 
 __all__ = [

@@ -13,6 +13,9 @@ from importlib import import_module
 
 SCREENS: dict[str, str] = {
     "dedup-pairs": "review.tui.screens.dedup_pairs:PairScreen",
+    "extract": "review.tui.screens.extraction:ExtractScreen",
+    "reconcile": "review.tui.screens.reconcile:ReconcileScreen",
+    "minors": "review.tui.screens.minors:MinorsScreen",
 }
 
 

@@ -79,14 +79,6 @@ def test_bad_input_names_file_line_and_study(tmp_path, body, message):
     assert message in res.stderr
 
 
-def test_project_path_is_a_clear_stub(tmp_path, monkeypatch):
-    from review.pooling import project_data
-    from review.errors import ReviewError
-
-    with pytest.raises(ReviewError, match="reconciled extraction data"):
-        project_data(None, "ORR", None)
-
-
 @pytest.mark.parametrize("ext", ["svg", "png"])
 def test_forest_and_funnel_files(seed_file, tmp_path, ext):
     path = seed_file("crr")

@@ -43,7 +43,7 @@ RUNS = {
               ([], ["--filter", "mine"], ["--filter", "maybe"], ["--filter", "conflicts"], ["--filter", "undecided"],
                ["--filter", "second_look"], ["--search", "lymphoma"], ["--limit", "1000"])],
     "conflicts": [[], ["--one-reviewer"], ["--stage", TA]],                      # refused: BEN is a reviewer
-    "agreement": [[], ["--stage", TA], ["--stage", FT]],
+    "agreement": [[], ["--stage", TA], ["--stage", FT], ["--tool", "minors"]],
     "undo": [["--stage", TA], ["--stage", TA, "1"], ["--stage", FT, "4"]],    # nothing of BEN's to undo
     "resolve": [["1", "include", "--stage", TA]],                                 # refused
     "stage close": [[TA], [FT]],                                                  # refused
@@ -58,6 +58,26 @@ RUNS = {
     "journals match": [["1"], ["4"]],
     "doctor": [[]],
     "backup": [["{dir}/ben-backup.db"]],
+    "studies list": [[]],
+    "studies link": [["4", "--study", "x"]],                                    # refused: not an included report
+    "studies rename": [["x", "y"]],                                              # refused: no such study
+    "extract form": [[]],                                                         # refused: needs a terminal
+    "extract fields": [[]],
+    "extract set": [["x", "n", "1"]],                                             # refused: no such study
+    "extract show": [[]],
+    "extract submit": [["--all"]],
+    "extract export": [[], ["--out", "{dir}/extraction.csv"]],
+    "reconcile list": [[]],                                                       # refused: BEN is a reviewer
+    "reconcile set": [["x", "n", "1"]],                                           # refused
+    "minors score": [[]],                                                         # refused: needs a terminal
+    "minors items": [[]],
+    "minors set": [["x", "1", "2"]],                                              # refused: no such study
+    "minors show": [[]],
+    "minors submit": [["--all"]],
+    "minors reconcile list": [[]],                                                # refused
+    "minors reconcile set": [["x", "1", "2"]],                                    # refused
+    "minors table": [[], ["--out", "{dir}/minors.csv"]],
+    "pool": [["--outcome", "DR"], ["--all"]],                                     # the project's settled values
 }
 SKIP = {
     "init": "creates a project",
@@ -68,7 +88,9 @@ SKIP = {
     "dedup undo": "takes back a duplicate decision",
     "dedup review": "terminal view of duplicate pairs",
     "merge": "brings a pack in: BEN merging his own pack is covered by the pack run",
-    "pool": "pools a data file",
+    "extract import": "stores a reviewer's values from a file (extraction blinding: tests/extraction/test_blinding_extraction.py)",
+    "minors import": "stores a reviewer's scores from a file (tests/extraction/test_blinding_extraction.py)",
+    "tables": "writes XLSX, which this walk cannot read; walked in tests/extraction/test_blinding_extraction.py",
     "journals import": "stores journal metrics from files",
     "journals fetch": "network; stores journal metrics",
     "survival reconstruct": "works on digitised curve files, not on the project",
