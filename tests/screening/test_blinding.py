@@ -56,6 +56,7 @@ RUNS = {
     "journals show": [[]],
     "journals unmatched": [[]],
     "journals match": [["1"], ["4"]],
+    "rules": [["--dry-run"]],
 }
 SKIP = {
     "init": "creates a project",
