@@ -47,11 +47,12 @@ def prisma_kinds(conn: sqlite3.Connection) -> dict[int, str]:
 
 
 @contextmanager
-def rolled_back(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def rolled_back(conn: sqlite3.Connection, *, write: bool = False) -> Iterator[sqlite3.Connection]:
     """A transaction that is always rolled back: a dry run reads a consistent
     project, and what it must write to work things out (the protocol's metrics
-    file) is never kept."""
-    conn.execute("BEGIN")
+    file) is never kept. ``write``: take the write lock at the start (as
+    review.db.transaction does), so a write half-way cannot fail on a busy project."""
+    conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     try:
         yield conn
     finally:

@@ -26,7 +26,7 @@ from) or flags for a person, never guessing:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Sequence
 
@@ -122,25 +122,28 @@ def _types(ptypes: str, ref_type: str, thesis: str, cnki: str, entry: str) -> tu
     return tuple(said), tuple(unknown)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A rule's call on a unit: an exclusion (``rule``) or a flag (``reason``),
-    with the record it rests on and what it found (the event's payload)."""
+class Finding(NamedTuple):
+    """A rule's call on a unit: an exclusion (``key``: the rule) or a flag
+    (``key``: why), with the record it rests on and what it found (the event's
+    payload)."""
 
     key: str
     record_id: int
-    payload: dict = field(default_factory=dict)
+    payload: dict
 
 
-@dataclass
 class Verdict:
     """Every rule that would exclude the unit (in rule order) and every flag."""
 
-    exclusions: dict[str, Finding] = field(default_factory=dict)
-    flags: dict[str, Finding] = field(default_factory=dict)
+    __slots__ = ("exclusions", "flags")
+
+    def __init__(self) -> None:
+        self.exclusions: dict[str, Finding] = {}
+        self.flags: dict[str, Finding] = {}
 
     def flag(self, reason: str, record_id: int, payload: dict) -> None:
-        self.flags.setdefault(reason, Finding(reason, record_id, payload))
+        if reason not in self.flags:
+            self.flags[reason] = Finding(reason, record_id, payload)
 
 
 class Checker:
@@ -150,28 +153,24 @@ class Checker:
         self.cfg = cfg
         self.cues = T.CueFinder(cfg.excluded_types)
         self._seen: dict[tuple, tuple] = {}
+        cfg = self.cfg
+        wanted = ((cfg.excluded_types, self.publication_type),
+                  (cfg.year_min is not None or cfg.year_max is not None, self.date_window),
+                  (cfg.languages, self.language), (cfg.humans_only, self.humans),
+                  (cfg.min_impact_factor is not None, self.impact_factor), (cfg.designs is not None, self.design))
+        self.steps = [step for on, step in wanted if on]
 
     def verdict(self, copies: Sequence[Copy], metric) -> Verdict:
         v = Verdict()
-        cfg = self.cfg
-        if cfg.excluded_types:
-            self.publication_type(copies, v)
-        if cfg.year_min is not None or cfg.year_max is not None:
-            self.date_window(copies, v)
-        if cfg.languages:
-            self.language(copies, v)
-        if cfg.humans_only:
-            self.humans(copies, v)
-        if cfg.min_impact_factor is not None:
-            self.impact_factor(copies, metric, v)
-        if cfg.designs is not None:
-            self.design(copies, v)
+        for step in self.steps:
+            step(copies, metric, v)
         return v
 
     # -- publication type
     def _types(self, said: tuple[T.Said, ...]) -> tuple:
         """(the excluded genre and its protocol entry, or None; whether a form is
-        stated; the excluded form and its entry, or None), once per distinct ``said``."""
+        stated; the excluded form and its entry, or None; the types that name a
+        design), once per distinct ``said``."""
         got = self._seen.get(said)
         if got is None:
             excluded = self.cfg.excluded_types
@@ -179,16 +178,27 @@ class Checker:
                           and (e := T.excluded_by(s.type, excluded)) is not None), None)
             form = next(((s, e) for s in said if s.form and (e := T.excluded_by(s.type, excluded)) is not None),
                         None)
-            got = self._seen[said] = (genre, any(s.form for s in said), form)
+            designs = tuple(s.type for s in said if T.design_of(s.type))
+            got = self._seen[said] = (genre, any(s.form for s in said), form, designs)
         return got
 
-    def publication_type(self, copies: Sequence[Copy], v: Verdict) -> None:
+    def publication_type(self, copies: Sequence[Copy], _metric, v: Verdict) -> None:
+        if len(copies) == 1:                      # the common case, quickly
+            c = copies[0]
+            if c.said:
+                genre, _, form, _ = self._types(c.said)
+                if genre or form:
+                    v.exclusions[PUBLICATION_TYPE] = Finding(PUBLICATION_TYPE, c.record_id,
+                                                             _type_payload(c, *(genre or form)))
+                    return
+            self._cues(c, v)
+            return
         states = [(c, self._types(c.said)) for c in copies]
-        for c, (genre, _, _) in states:
+        for c, (genre, _, _, _) in states:
             if genre is not None:
                 v.exclusions[PUBLICATION_TYPE] = Finding(PUBLICATION_TYPE, c.record_id, _type_payload(c, *genre))
                 return
-        hits = [(c, form) for c, (_, stated, form) in states if stated]
+        hits = [(c, form) for c, (_, stated, form, _) in states if stated]
         if hits and all(form for _, form in hits):
             c, form = hits[0]
             v.exclusions[PUBLICATION_TYPE] = Finding(PUBLICATION_TYPE, c.record_id, _type_payload(c, *form))
@@ -200,21 +210,22 @@ class Checker:
                             "types": [s.raw for s in cc.said if s.form], "excluded_as": form[1] if form else None}
                            for cc, form in hits]})
         for c in copies:
-            for title in (c.title, c.translated_title):
-                for name, entry, words in self.cues.find(title):
-                    v.flag(FLAG_SUGGESTED.format(name), c.record_id,
-                           {"value": words, "title": title, "excluded_as": entry,
-                            "source": c.origin("title")})
+            self._cues(c, v)
+
+    def _cues(self, c: Copy, v: Verdict) -> None:
+        for title in (c.title, c.translated_title):
+            for name, entry, words in self.cues.find(title):
+                v.flag(FLAG_SUGGESTED.format(name), c.record_id,
+                       {"value": words, "title": title, "excluded_as": entry, "source": c.origin("title")})
 
     # -- date window
-    def date_window(self, copies: Sequence[Copy], v: Verdict) -> None:
+    def date_window(self, copies: Sequence[Copy], _metric, v: Verdict) -> None:
         lo, hi = self.cfg.year_min, self.cfg.year_max
         dated = [c for c in copies if c.year]
+        outside = [c for c in dated if (lo is not None and c.year < lo) or (hi is not None and c.year > hi)]
         if not dated:
             v.flag(FLAG_NO_YEAR, copies[0].record_id, {"window": self.cfg.window})
-            return
-        outside = [c for c in dated if (lo is not None and c.year < lo) or (hi is not None and c.year > hi)]
-        if len(outside) == len(dated):
+        elif len(outside) == len(dated):
             c = outside[0]
             v.exclusions[DATE_WINDOW] = Finding(DATE_WINDOW, c.record_id, {
                 "value": c.year, "window": self.cfg.window, "source": c.origin("year")})
@@ -223,18 +234,19 @@ class Checker:
                 "window": self.cfg.window, "years": {str(c.record_id): c.year for c in dated}})
 
     # -- language
-    def language(self, copies: Sequence[Copy], v: Verdict) -> None:
+    def language(self, copies: Sequence[Copy], _metric, v: Verdict) -> None:
         allowed = self.cfg.languages
-        found: list[tuple[Copy, list[str]]] = []
+        found: list[tuple[Copy, tuple[str, ...]]] = []
         unknown: list[tuple[Copy, str]] = []
         for c in copies:
             if c.language:
                 codes, words = _language(c.language)
+                if not allowed.isdisjoint(codes):
+                    return
                 if codes:
                     found.append((c, codes))
-                unknown += [(c, w) for w in words]
-        if any(set(codes) & allowed for _, codes in found):
-            return
+                if words:
+                    unknown += [(c, w) for w in words]
         if unknown:
             c, _ = unknown[0]
             v.flag(FLAG_LANGUAGE, c.record_id, {"value": [w for _, w in unknown], "source": c.origin("language")})
@@ -245,15 +257,12 @@ class Checker:
                 "source": c.origin("language")})
 
     # -- humans only
-    def humans(self, copies: Sequence[Copy], v: Verdict) -> None:
+    def humans(self, copies: Sequence[Copy], _metric, v: Verdict) -> None:
         animals = None
         for c in copies:
-            if "Humans" not in c.mesh and "Animals" not in c.mesh:
-                continue
-            heads = {m.split("/")[0].lstrip("*").strip() for m in json.loads(c.mesh)}
-            if "Humans" in heads:
+            if '"Humans"' in c.mesh:       # a check tag is a heading of its own, never qualified
                 return
-            if "Animals" in heads and animals is None:
+            if animals is None and '"Animals"' in c.mesh:
                 animals = c
         if animals is not None:
             v.exclusions[HUMANS_ONLY] = Finding(HUMANS_ONLY, animals.record_id, {
@@ -274,11 +283,11 @@ class Checker:
             v.exclusions[MIN_IMPACT_FACTOR] = Finding(MIN_IMPACT_FACTOR, rid, _metric_payload(m, lowest))
 
     # -- study designs
-    def design(self, copies: Sequence[Copy], v: Verdict) -> None:
-        named = [(c, s) for c in copies if c.said for s in c.said if T.design_of(s.type)]
-        if named and not any(T.design_of(s.type) in self.cfg.designs for _, s in named):
+    def design(self, copies: Sequence[Copy], _metric, v: Verdict) -> None:
+        named = [(c, t) for c in copies if c.said for t in self._types(c.said)[3]]
+        if named and not any(T.design_of(t) in self.cfg.designs for _, t in named):
             c, _ = named[0]
-            v.flag(FLAG_DESIGN, c.record_id, {"value": sorted({s.type for _, s in named}),
+            v.flag(FLAG_DESIGN, c.record_id, {"value": sorted({t for _, t in named}),
                                               "source": c.origin("publication type")})
 
 

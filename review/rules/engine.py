@@ -34,6 +34,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -102,7 +103,8 @@ def run(conn: sqlite3.Connection, protocol: Protocol, *, dry_run: bool = False, 
     if sdb.pack_info(conn) is not None and not dry_run:
         raise BadInput("this is a reviewer's pack: the rules are applied in the project itself")
     cfg = Config.from_rules(protocol.rules)
-    with (rdb.rolled_back(conn) if dry_run else transaction(conn)):
+    scope = rdb.rolled_back(conn, write=bool(protocol.rules.impact_factors)) if dry_run else transaction(conn)
+    with scope:
         imported = _import_metrics(conn, protocol, actor, say)
         plan = _plan(conn, cfg, dry_run, say)
         plan.result.metrics_imported = imported
@@ -144,8 +146,12 @@ class _Units:
 
     active: dict[int, int]                  # unit -> representative record
     verdicts: dict[int, Verdict]
-    titles: dict[int, str]
+    copies: dict[int, list]                 # unit -> what its records say (checks.Copy)
     unrecognised: Counter
+
+    def title(self, u: int) -> str:
+        return next((c.title or c.translated_title for c in self.copies.get(u, ())
+                     if c.title or c.translated_title), "")
 
 
 def _check(conn: sqlite3.Connection, cfg: Config, say) -> _Units:
@@ -161,17 +167,16 @@ def _check(conn: sqlite3.Connection, cfg: Config, say) -> _Units:
     say("checking")
     checker = Checker(cfg)
     verdicts: dict[int, Verdict] = {}
-    titles: dict[int, str] = {}
+    copies_of: dict[int, list] = {}
     unrecognised: Counter = Counter()
-    for u, rows in groupby(facts, key=lambda r: r[0]):
+    for u, rows in groupby(facts, key=itemgetter(0)):
         copies = [copy_of(r) for r in rows]
         verdicts[u] = checker.verdict(copies, matches.get(u))
+        copies_of[u] = copies
         for c in copies:
             if c.unknown_types:
                 unrecognised.update(c.unknown_types)
-            if u not in titles and (c.title or c.translated_title):
-                titles[u] = c.title or c.translated_title
-    return _Units(active, verdicts, titles, unrecognised)
+    return _Units(active, verdicts, copies_of, unrecognised)
 
 
 def _plan(conn: sqlite3.Connection, cfg: Config, dry_run: bool, say) -> _Plan:
@@ -249,8 +254,10 @@ def _plan(conn: sqlite3.Connection, cfg: Config, dry_run: bool, say) -> _Plan:
         if kept:
             st = min(kept.values(), key=lambda s: s.event_id)
             r, k = st.reason or "", kind[st.event_id]
-        else:
+        elif u in new_first:
             r, k = new_first[u]
+        else:
+            continue
         if u in resolved:
             overruled[r] += 1
             continue
@@ -284,10 +291,10 @@ def _examples(us: _Units, final_rule: dict[int, str], flagged: dict[str, list[tu
         r = final_rule[u]
         if len(out.setdefault(r, [])) < EXAMPLES:
             f = us.verdicts[u].exclusions.get(r)
-            out[r].append({"record": us.active[u], "title": us.titles.get(u, ""),
+            out[r].append({"record": us.active[u], "title": us.title(u),
                            "value": f.payload.get("value") if f else None})
     for reason, items in flagged.items():
-        out[reason] = [{"record": us.active[u], "title": us.titles.get(u, ""), "value": f.payload.get("value")}
+        out[reason] = [{"record": us.active[u], "title": us.title(u), "value": f.payload.get("value")}
                        for u, f in items[:EXAMPLES]]
     return out
 

@@ -212,3 +212,17 @@ def test_events_are_chained_and_audited(project):
         assert ev.verify_chain(conn, "events").ok
     finally:
         conn.close()
+
+
+def test_medline_text_mesh_and_types(tmp_path):
+    """The same rules read from MEDLINE text (.nbib): MeSH check tags on MH lines, PT lines."""
+    from tests.rules.helpers import build
+
+    db = build(tmp_path, imports=(("medline_mice.nbib",),))
+    run(db, "rules")
+    got = in_force(db)
+    assert got[record_id(db, "Armoured CD19 CAR-T cells")][0] == "humans_only"
+    assert record_id(db, "CD19 CAR-T cells in patients and in mice") not in got
+    review_ = got[record_id(db, "CAR-T cell therapy for B-cell malignancies")]
+    assert review_[0] == "publication_type" and review_[1]["type"] == "Review"
+    assert "publication type of record" in review_[1]["source"]
