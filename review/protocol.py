@@ -82,6 +82,9 @@ class Rules:
     year_max: int | None = None
     min_impact_factor: float | None = None
     impact_factors: str | None = None  # path to a journal metrics CSV, relative to the protocol
+    impact_factor_kinds: tuple[str, ...] = ()  # metric kinds accepted, preferred first (empty: all)
+    humans_only: bool = False                  # exclude records whose MeSH say Animals and not Humans
+    prisma_other: tuple[str, ...] = ()         # rule ids PRISMA counts as "removed for other reasons"
 
 
 @dataclass(frozen=True)
@@ -320,7 +323,8 @@ class _Validator:
 
     def rules(self, d: Any) -> Rules:
         allowed = ("study_designs", "exclude_publication_types", "languages", "year_min",
-                   "year_max", "min_impact_factor", "impact_factors")
+                   "year_max", "min_impact_factor", "impact_factors", "impact_factor_kinds", "humans_only",
+                   "prisma_other")
         self.table(d, "rules", allowed)
         mif = self.get(d, "min_impact_factor", "rules", "number")
         if mif is not None and mif < 0:
@@ -333,10 +337,37 @@ class _Validator:
             year_max=self.get(d, "year_max", "rules", "int"),
             min_impact_factor=mif,
             impact_factors=self.get(d, "impact_factors", "rules", "str"),
+            impact_factor_kinds=self.get(d, "impact_factor_kinds", "rules", "strlist", default=()),
+            humans_only=self.get(d, "humans_only", "rules", "bool", default=False),
+            prisma_other=self.get(d, "prisma_other", "rules", "strlist", default=()),
         )
         if r.year_min and r.year_max and r.year_min > r.year_max:
             self.fail("rules.year_min", f"expected a year <= rules.year_max ({r.year_max}), got {r.year_min}")
+        self.rule_words(r)
         return r
+
+    def rule_words(self, r: Rules) -> None:
+        """Publication types, languages, metric kinds and rule ids must be known ones."""
+        from review.journals import KINDS
+        from review.rules import RULE_IDS, languages, types
+
+        for name in r.exclude_publication_types:
+            if types.protocol_type(name) is None:
+                near = types.suggestions(name)
+                self.fail("rules.exclude_publication_types",
+                          f"unknown publication type {name!r}"
+                          + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else
+                             " (PubMed's names, e.g. 'Review', 'Case Reports', 'Letter'; see docs/rules.md)"))
+        for name in r.languages:
+            if languages.code(name) is None:
+                near = languages.suggestions(name)
+                self.fail("rules.languages", f"unknown language {name!r}"
+                          + (f" (did you mean {' or '.join(map(repr, near))}?)" if near else
+                             " (a name such as 'English' or a code such as 'eng' or 'en')"))
+        for kind in r.impact_factor_kinds:
+            self.choice(kind, "rules.impact_factor_kinds", KINDS)
+        for rule in r.prisma_other:
+            self.choice(rule, "rules.prisma_other", RULE_IDS)
 
     def screening(self, d: Any) -> Screening:
         self.table(d, "screening", ("stages", "exclusion_reasons", "reviewers_per_record", "random_order_for",

@@ -78,6 +78,7 @@ RUNS = {
     "minors reconcile set": [["x", "1", "2"]],                                    # refused
     "minors table": [[], ["--out", "{dir}/minors.csv"]],
     "pool": [["--outcome", "DR"], ["--all"]],                                     # the project's settled values
+    "rules": [["--dry-run"]],
 }
 SKIP = {
     "init": "creates a project",
