@@ -240,6 +240,9 @@ def _snippet(body: bytes, n: int = 120) -> str:
 
 
 def _xml_root(body: bytes, what: str) -> ET.Element:
+    from review.sources.xmlguard import refuse_entity_declarations
+
+    refuse_entity_declarations(body, f"{what} response")
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:
