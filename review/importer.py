@@ -22,6 +22,7 @@ from review.db.records import file_imported, finish_search, start_search, store_
 from review.errors import BadInput
 from review.models import Record
 from review.sources.readers import parse_bytes, read_bytes
+from review.sources.text import encoding_for
 
 # CNKI and Wanfang are not fixed: their parsers also read Refer/RefWorks/NoteExpress
 # text from other databases, and mark records CNKI/Wanfang only on a marker.
@@ -202,19 +203,20 @@ def protocol_source_names(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def parse_files(paths: Sequence[str | Path], format: str = "auto", source: str | None = None,
-                protocol_names: dict[str, str] | None = None) -> list[ParsedFile]:
+                protocol_names: dict[str, str] | None = None, encoding: str | None = None) -> list[ParsedFile]:
     """Read and parse every file (nothing is stored); BadInput on the first bad one."""
     if not paths:
         raise BadInput("no files to import")
     parsed = []
     for path in paths:
         data = read_bytes(path)
-        fmt, records_all = parse_bytes(data, str(path), format)
+        with encoding_for(encoding, str(path)):
+            fmt, records_all = parse_bytes(data, str(path), format)
+            table = _table_columns(fmt, data, str(path))
         name = source or default_source(fmt, records_all, path, protocol_names)
         records, skipped = drop_empty(records_all)
         parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records, skipped,
-                                 *_table_columns(fmt, data, str(path)),
-                                 refused=list(getattr(records_all, "refused", []))))
+                                 *table, refused=list(getattr(records_all, "refused", []))))
     return parsed
 
 
@@ -278,7 +280,7 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
 
 def import_files(conn: sqlite3.Connection, paths: Sequence[str | Path], *, format: str = "auto",
                  source: str | None = None, actor: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[FileImport]:
+                 progress: Callable[[int], None] | None = None, encoding: str | None = None) -> list[FileImport]:
     """Parse all files, then store them all in one transaction."""
-    parsed = parse_files(paths, format, source, protocol_source_names(conn))
+    parsed = parse_files(paths, format, source, protocol_source_names(conn), encoding)
     return store_files(conn, parsed, actor=actor, progress=progress)

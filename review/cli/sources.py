@@ -59,18 +59,29 @@ def register(main: click.Group) -> None:
                        "CNKI, Wanfang, PubMed, Embase, Scopus ..., else the file name).")
     @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="auto", show_default=True,
                   help="Export format; 'auto' tells it from the content.")
+    @click.option("--encoding", default=None, metavar="NAME",
+                  help="The files' text encoding (e.g. gb18030, latin-1, cp1252, shift_jis) when it is not "
+                       "UTF-8/UTF-16 and the tool cannot be sure of it; decoded strictly, never guessed.")
     @json_option
-    def import_cmd(files: tuple[str, ...], source: str | None, fmt: str, as_json: bool) -> None:
+    def import_cmd(files: tuple[str, ...], source: str | None, fmt: str, encoding: str | None,
+                   as_json: bool) -> None:
         """Import records from export FILES (RIS, MEDLINE, PubMed XML, EndNote XML,
-        BibTeX, Web of Science, CSV, CNKI, Wanfang).
+        EndNote tagged, BibTeX, Web of Science, CSV, CNKI, Wanfang).
 
         All files are parsed first and stored in one transaction: a bad file
-        changes nothing. Importing the same file again adds nothing.
+        changes nothing (a BibTeX entry that cannot be read is left out and
+        listed; the rest of its file is imported). Importing the same file
+        again adds nothing.
+
+        \b
+        Example:
+          review import embase.ris cnki_export.txt --source Embase
+          review import old_export.txt --encoding latin-1
         """
         from review.importer import parse_files, protocol_source_names, store_files
 
         with project_db() as conn:
-            parsed = parse_files(files, fmt, source, protocol_source_names(conn))
+            parsed = parse_files(files, fmt, source, protocol_source_names(conn), encoding)
             total = sum(len(p.records) for p in parsed)
             if total >= PROGRESS_MIN and sys.stderr.isatty():
                 with click.progressbar(length=total, label="storing records", file=sys.stderr) as bar:

@@ -14,7 +14,7 @@ import re
 from review.errors import BadInput
 from review.sources.cnki import chinese_flavour, from_database
 from review.sources.csv_headers import has_title_column
-from review.sources.text import decode
+from review.sources.text import decode, named_encoding
 
 HEAD = 65536
 _RIS = re.compile(r"^TY {1,2}-", re.M)
@@ -31,6 +31,10 @@ def head_text(data: bytes, where: str) -> str:
     if not data.strip():
         raise BadInput("empty file (no records)", where=where)
     head = data[:HEAD]
+    named = named_encoding()
+    if named:
+        text = head.decode(named, errors="replace")
+        return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
         return decode(head[: len(head) - len(head) % 2], where)  # UTF-16, or refuses binary
     text = head.decode("utf-8", errors="replace")

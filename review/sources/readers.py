@@ -50,8 +50,17 @@ def read_bytes(path: str | Path) -> bytes:
         raise BadInput(f"cannot read ({exc.strerror})", where=str(p)) from None
 
 
-def parse_bytes(data: bytes, where: str, format: str = "auto") -> tuple[str, list[Record]]:
-    """(format, records) for the bytes of one export; ``where`` names it in errors."""
+def parse_bytes(data: bytes, where: str, format: str = "auto",
+                encoding: str | None = None) -> tuple[str, list[Record]]:
+    """(format, records) for the bytes of one export; ``where`` names it in errors;
+    ``encoding`` (review import --encoding) decodes it with that codec, no guessing."""
+    from review.sources.text import encoding_for
+
+    with encoding_for(encoding, where):
+        return _parse_bytes(data, where, format)
+
+
+def _parse_bytes(data: bytes, where: str, format: str) -> tuple[str, list[Record]]:
     if format not in FORMAT_NAMES:
         raise BadInput(f"unknown format {format!r} (one of {', '.join(FORMAT_NAMES)})", where=where)
     if format == "auto":
