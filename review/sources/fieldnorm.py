@@ -71,9 +71,10 @@ def clean_doi(*texts: str) -> str:
 def central_id(*texts: str) -> str:
     """The Cochrane CENTRAL accession (``CN-00677540``) in a DOI-like id or URL, else ''."""
     for text in texts:
-        m = _CENTRAL.search(text or "")
-        if m:
-            return m.group(1).upper()
+        if text and ("/central/" in text or "/CENTRAL/" in text):
+            m = _CENTRAL.search(text)
+            if m:
+                return m.group(1).upper()
     return ""
 
 
@@ -90,6 +91,9 @@ def print_and_electronic(*texts: str) -> tuple[str, str]:
     """(print ISSN, electronic ISSN) from values that may label them
     ('1999-7777(Electronic),0222-6666(Print)', as PsycINFO writes); unlabelled
     ones fill the print slot first, then the electronic one."""
+    if not any("(" in t or "lectronic" in t for t in texts):  # the common case: no labels
+        found = issns_of(*texts)
+        return (found[0] if found else "", found[1] if len(found) > 1 else "")
     printed = electronic = ""
     rest: list[str] = []
     for text in texts:
@@ -132,9 +136,10 @@ def pmid_in(*texts: str, pubmed: bool = False) -> str:
     alone. Bare numbers from other databases are their own accession numbers
     (Embase, CINAHL), never taken for PMIDs."""
     for text in texts:
-        m = _PMID_LABEL.search(text or "")
-        if m:
-            return str(int(m.group(1)))
+        if text and not text.isdigit():
+            m = _PMID_LABEL.search(text)
+            if m:
+                return str(int(m.group(1)))
     if pubmed:
         for text in texts:
             if pmid_of(text):

@@ -49,7 +49,7 @@ def file_database(text: str) -> str:
     m = _HEADER_DB.search(head)
     if m:
         return m.group(1).strip()
-    m = _OVID_LINK.search(text)
+    m = _OVID_LINK.search(text) if "ovidweb.cgi" in text else None
     if m:
         code = m.group(1).lower()
         return next((name for prefix, name in OVID_CODES if code.startswith(prefix)), "Ovid")
@@ -59,10 +59,11 @@ def file_database(text: str) -> str:
 def platform_of(links: tuple[str, ...]) -> str:
     """The platform a record was exported from, told by its links (ProQuest's docview URLs)."""
     for link in links:
-        low = link.lower()
-        for host, name in (("proquest.com", "ProQuest"), ("ovid.com", "Ovid"), ("ebscohost.com", "EBSCOhost")):
-            if host in low:
-                return name
+        if ".com" in link:
+            low = link.lower()
+            for host, name in (("proquest.com", "ProQuest"), ("ovid.com", "Ovid"), ("ebscohost.com", "EBSCOhost")):
+                if host in low:
+                    return name
     return ""
 
 
@@ -70,12 +71,14 @@ def parse_ris(data: bytes, where: str) -> Iterator[Record]:
     """Records of a RIS file (BadInput naming file, record and line on error)."""
     text = decode(data, where)
     default_db = file_database(text)
+    pmid_tags = "PMID  -" in text or "C5  -" in text
     for rec in tokenize(text, RIS, where):
-        yield ris_record(rec, where, default_db)
+        yield ris_record(rec, where, default_db, pmid_tags)
 
 
-def ris_record(rec: TaggedRecord, where: str, default_db: str = "") -> Record:
-    """Map one tokenized RIS record to a Record (``default_db``: the file's database)."""
+def ris_record(rec: TaggedRecord, where: str, default_db: str = "", pmid_tags: bool = True) -> Record:
+    """Map one tokenized RIS record to a Record (``default_db``: the file's database;
+    ``pmid_tags``: False when the file has no PMID or C5 field, to skip looking)."""
     database = rec.first("DB", "DP") or default_db
     journal = rec.first("JF", "T2", "JO", "JA", "J2")
     abbrev = rec.first("J2", "JA") or next((j for j in rec.all("JO") if j != journal), "")
@@ -84,7 +87,15 @@ def ris_record(rec: TaggedRecord, where: str, default_db: str = "") -> Record:
     links = (*rec.all("DO", "M3", "L2", "UR"),)
     accession = rec.first("AN") or central_id(*links)
     pubmed = any(k in database.lower() for k in _PUBMED_DB)
-    pmid = pmid_in(rec.first("PMID"), pubmed=True) or pmid_in(accession, rec.first("C5"), pubmed=pubmed)
+    pmid_tag = c5 = ""  # PsycINFO's 'PMID  -'; C5: EndNote's Custom 5
+    for tag, value, _ in (rec.fields if pmid_tags else ()):
+        if tag == "PMID" and value and not pmid_tag:
+            pmid_tag = value
+        elif tag == "C5" and value and not c5:
+            c5 = value
+    pmid = pmid_in(pmid_tag, pubmed=True) if pmid_tag else ""
+    if not pmid and (accession or c5):
+        pmid = pmid_in(accession, c5, pubmed=pubmed)
     abstract = rec.first("AB", "N2")
     if not database and "PsycINFO Database Record" in abstract:  # APA's copyright line
         database = "PsycINFO"

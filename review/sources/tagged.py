@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 
 from review.errors import BadInput
 
+# one field value (a line and its continuation lines) longer than this is refused:
+# no abstract comes near it, and it bounds what a hostile file can make us hold
+MAX_FIELD_CHARS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Syntax:
@@ -68,9 +72,13 @@ def tokenize(text: str, syntax: Syntax, where: str) -> list[TaggedRecord]:
     match = syntax.line.match
     known = syntax.known
     blanks = syntax.blank_separates
+    repeat = syntax.repeat
+    limit = MAX_FIELD_CHARS
+    held: TaggedRecord | None = None  # the record whose last field has continuation lines in `more`
+    more: list[str] = []
     for lineno, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
-        if not line.strip():
+        if not line:
             if blanks:
                 current = None
             continue
@@ -81,9 +89,21 @@ def tokenize(text: str, syntax: Syntax, where: str) -> list[TaggedRecord]:
         if tag is None:
             target = current if current is not None else (last if blanks else None)
             if target is not None and target.fields:
-                _continue(target, line.strip(), lineno, syntax)
+                if target.fields[-1][0] in repeat:
+                    target.fields.append((target.fields[-1][0], line.strip(), lineno))
+                else:
+                    if held is not target:
+                        _flush(held, more, where)
+                        held = target
+                    more.append(line.strip())
             continue  # text outside records (Ovid banners, "Link to ...") is not data
+        if held is not None:
+            _flush(held, more, where)
+            held = None
         value = (m.group("value") or "").strip()
+        if len(value) > limit:
+            raise BadInput(f"line {lineno}: a {tag} value of {len(value):,} characters (limit"
+                           f" {MAX_FIELD_CHARS:,})", where=where)
         if blanks:
             if current is None or (tag in syntax.start and any(t == tag for t, _, _ in current.fields)):
                 current = last = TaggedRecord(len(records) + 1, lineno)
@@ -108,6 +128,7 @@ def tokenize(text: str, syntax: Syntax, where: str) -> list[TaggedRecord]:
                            where=where)
         else:
             current.fields.append((tag, value, lineno))
+    _flush(held, more, where)
     if current is not None and syntax.end:
         raise BadInput(f"file ends inside this record: no {syntax.end} line (truncated?)",
                        where=current.where(where))
@@ -148,9 +169,16 @@ def _show(field: tuple[str, str, int]) -> str:
     return f"{field[0]} {field[1]}".strip()[:40]
 
 
-def _continue(rec: TaggedRecord, text: str, lineno: int, syntax: Syntax) -> None:
+def _flush(rec: TaggedRecord | None, more: list[str], where: str) -> None:
+    """Join the continuation lines held in ``more`` onto the record's last field
+    (once, so that a value of many lines costs linear time), and empty ``more``."""
+    if rec is None or not more:
+        more.clear()
+        return
     tag, value, first = rec.fields[-1]
-    if tag in syntax.repeat:
-        rec.fields.append((tag, text, lineno))
-    else:
-        rec.fields[-1] = (tag, f"{value} {text}" if value else text, first)
+    joined = " ".join([value, *more] if value else more)
+    more.clear()
+    if len(joined) > MAX_FIELD_CHARS:
+        raise BadInput(f"line {first}: a {tag} value of {len(joined):,} characters over several lines (limit"
+                       f" {MAX_FIELD_CHARS:,})", where=rec.where(where))
+    rec.fields[-1] = (tag, joined, first)
