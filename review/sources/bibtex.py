@@ -128,8 +128,13 @@ def parse_bibtex(data: bytes, where: str) -> Refused:
         except _Limit:
             raise
         except BadInput as exc:
-            out.refused.append(f"entry {n} (line {rd.line(at)}): {_reason(exc)}")
-            nxt = _NEXT_ENTRY.search(text, text.find("\n", at) + 1 if "\n" in text[at:] else len(text))
+            eol = text.find("\n", at)
+            nxt = _NEXT_ENTRY.search(text, eol + 1) if eol >= 0 else None
+            reason = _reason(exc)
+            if nxt and "the file ends" in reason:
+                reason = (f"unbalanced braces or quotes: the entry is not closed before the next entry starts"
+                          f" (line {rd.line(nxt.end())})")
+            out.refused.append(f"entry {n} (line {rd.line(at)}): {reason}")
             rd.pos = nxt.end() - 1 if nxt else len(text)
             continue
         if kind == "string":

@@ -86,6 +86,8 @@ def ris_record(rec: TaggedRecord, where: str, default_db: str = "", pmid_tags: b
     issn_print, issn_electronic = print_and_electronic(*rec.all("SN"))
     links = (*rec.all("DO", "M3", "L2", "UR"),)
     accession = rec.first("AN") or central_id(*links)
+    if not database and accession.startswith("CN-"):
+        database = "Cochrane CENTRAL"
     pubmed = any(k in database.lower() for k in _PUBMED_DB)
     pmid_tag = c5 = ""  # PsycINFO's 'PMID  -'; C5: EndNote's Custom 5
     for tag, value, _ in (rec.fields if pmid_tags else ()):
