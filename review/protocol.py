@@ -179,7 +179,9 @@ def load_protocol(path: str | Path) -> Protocol:
     except FileNotFoundError:
         raise ProtocolError("no such file", where=str(p)) from None
     except UnicodeDecodeError as exc:
-        raise ProtocolError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p)) from None
+        line = p.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise ProtocolError(f"line {line}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            where=f"{p}:{line}") from None
     except OSError as exc:
         raise ProtocolError(f"cannot read ({exc.strerror})", where=str(p)) from None
     try:

@@ -52,7 +52,7 @@ def detect_format(data: bytes, where: str) -> str:
             return "pubmed-xml"
         if re.search(r"<records?\b", text):
             return "endnote-xml"
-        raise BadInput("XML, but neither PubMed XML nor EndNote XML; pass --format", where=where)
+        raise BadInput("line 1: XML, but neither PubMed XML nor EndNote XML; pass --format", where=where)
     flavour = chinese_flavour(text)
     if flavour == "refer" or (flavour is None and _REFER.match(first)):
         # EndNote tagged text: CNKI's or Wanfang's only when it says so (or is Chinese)

@@ -138,8 +138,10 @@ def decode(data: bytes, where: str, *, allow_gb18030: bool = False) -> str:
     if allow_gb18030:
         try:
             text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) and looks_chinese(data[: exc.start]):
+                raise BadInput(f"line {_line_of(data, exc.start)}: the file ends in the middle of a character"
+                               " (truncated? export the file again)", where=where) from None
         else:
             if has_cjk(text) and looks_chinese(data):
                 other = sure_gb18030(data)
