@@ -125,7 +125,9 @@ def parse_bibtex(data: bytes, where: str) -> Refused:
                 continue
             n += 1
             fields = _fields(rd, n, at, macros, kind == "string")
-        except _Limit:
+        except _Limit as exc:
+            if kind == "string":
+                raise _Limit(_reason(exc), where=f"{where}, @string (line {rd.line(at)})") from None
             raise
         except BadInput as exc:
             eol = text.find("\n", at)
