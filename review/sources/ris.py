@@ -72,13 +72,16 @@ def parse_ris(data: bytes, where: str) -> Iterator[Record]:
     text = decode(data, where)
     default_db = file_database(text)
     pmid_tags = "PMID  -" in text or "C5  -" in text
+    platform = "Ovid" if "ovidweb.cgi" in text else ""  # Ovid's links, also for records naming their DB
     for rec in tokenize(text, RIS, where):
-        yield ris_record(rec, where, default_db, pmid_tags)
+        yield ris_record(rec, where, default_db, pmid_tags, platform)
 
 
-def ris_record(rec: TaggedRecord, where: str, default_db: str = "", pmid_tags: bool = True) -> Record:
+def ris_record(rec: TaggedRecord, where: str, default_db: str = "", pmid_tags: bool = True,
+               file_platform: str = "") -> Record:
     """Map one tokenized RIS record to a Record (``default_db``: the file's database;
-    ``pmid_tags``: False when the file has no PMID or C5 field, to skip looking)."""
+    ``pmid_tags``: False when the file has no PMID or C5 field, to skip looking;
+    ``file_platform``: the platform the file's links name)."""
     database = rec.first("DB", "DP") or default_db
     journal = rec.first("JF", "T2", "JO", "JA", "J2")
     abbrev = rec.first("J2", "JA") or next((j for j in rec.all("JO") if j != journal), "")
@@ -101,7 +104,8 @@ def ris_record(rec: TaggedRecord, where: str, default_db: str = "", pmid_tags: b
     abstract = rec.first("AB", "N2")
     if not database and "PsycINFO Database Record" in abstract:  # APA's copyright line
         database = "PsycINFO"
-    raw = {"type": rec.first("TY"), "database": database, "platform": platform_of(links), "accession": accession,
+    raw = {"type": rec.first("TY"), "database": database, "platform": platform_of(links) or file_platform,
+           "accession": accession,
            "id": rec.first("ID")}
     return Record(
         title=rec.first("TI", "T1", "CT", "BT"),

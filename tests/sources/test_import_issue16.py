@@ -52,6 +52,15 @@ def test_source_named_from_the_file_without_source_option(tmp_path, rel, source)
     assert _json(run(db, "import", "--json", FORMATS / rel))["files"][0]["source"] == source
 
 
+def test_ovid_links_give_the_platform_of_records_naming_their_database(tmp_path):
+    text = (FORMATS / "ris/own_ovid_psycinfo_nl.ris").read_text().replace(
+        "ID  - 2021-45678-001", "DB  - APA PsycInfo\nID  - 2021-45678-001")
+    path = tmp_path / "ovid.ris"
+    path.write_text(text)
+    db = new_project(tmp_path)
+    assert _json(run(db, "import", "--json", path))["files"][0]["source"] == "PsycINFO (Ovid)"
+
+
 def test_source_option_still_wins(tmp_path):
     db = new_project(tmp_path)
     doc = _json(run(db, "import", "--json", "--source", "Embase", FORMATS / "ris/own_ovid_medline.ris"))
