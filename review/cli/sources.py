@@ -111,7 +111,15 @@ def register(main: click.Group) -> None:
     @command(main, "records")
     @json_option
     def records_cmd(as_json: bool) -> None:
-        """List the project's records (id, year, source, PMID or DOI, title)."""
+        """List the project's records (id, year, source, PMID or DOI, title).
+
+        Columns are sized by display width; anything cut is marked with "…".
+
+        \b
+        Example:
+          review records
+          review records --json > records.json
+        """
         from review.db.records import list_records
 
         with project_db() as conn:
