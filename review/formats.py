@@ -6,6 +6,7 @@ FORMAT_NAMES = (
     "medline",
     "ris",
     "endnote-xml",
+    "endnote",
     "bibtex",
     "wos",
     "csv",

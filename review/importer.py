@@ -9,6 +9,7 @@ records already stored for a source (same fingerprint) are only linked.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -21,16 +22,25 @@ from review.db.records import file_imported, finish_search, start_search, store_
 from review.errors import BadInput
 from review.models import Record
 from review.sources.readers import parse_bytes, read_bytes
+from review.sources.text import encoding_for
 
 # CNKI and Wanfang are not fixed: their parsers also read Refer/RefWorks/NoteExpress
 # text from other databases, and mark records CNKI/Wanfang only on a marker.
-FIXED_SOURCES = {"pubmed-xml": "PubMed", "medline": "PubMed", "wos": "Web of Science"}
-# substrings of a record's database field (RIS DB/DP, EndNote remote-database) -> source name
+FIXED_SOURCES = {"pubmed-xml": "PubMed", "wos": "Web of Science"}
 CHINESE_SOURCES = {"cnki": "CNKI", "wanfang": "Wanfang"}
-DATABASE_NAMES = (("embase", "Embase"), ("scopus", "Scopus"), ("ovid", "Ovid"), ("proquest", "ProQuest"),
-                  ("web of science", "Web of Science"), ("pubmed", "PubMed"), ("medline", "PubMed"),
-                  ("nlm", "PubMed"), ("cnki", "CNKI"), ("知网", "CNKI"), ("万方", "Wanfang"),
-                  ("wanfang", "Wanfang"), ("ieee", "IEEE Xplore"), ("springer", "Springer"))
+# a record's database field (RIS DB/DP, EndNote remote-database, MEDLINE OWN ...), matched
+# by these patterns in this order -> the source name; the platform it was searched on
+# (raw 'platform', or '(Ovid)' in the field) is added in brackets: 'PsycINFO (Ovid)'.
+DATABASE_NAMES = ((r"embase", "Embase"), (r"psyc\s*info", "PsycINFO"), (r"scopus", "Scopus"),
+                  (r"web of science", "Web of Science"), (r"cinahl", "CINAHL"), (r"\beric\b", "ERIC"),
+                  (r"cochrane|\bcentral\b(?! database)", "Cochrane CENTRAL"),
+                  (r"ovid medline|medline.*\(ovid\)", "Ovid MEDLINE"),
+                  (r"pubmed|medline|\bnlm\b", "PubMed"), (r"cab abstracts", "CAB Abstracts"),
+                  (r"\bamed\b", "AMED"), (r"proquest", "ProQuest"), (r"ovid", "Ovid"),
+                  (r"cnki|知网", "CNKI"), (r"万方|wanfang", "Wanfang"), (r"ieee", "IEEE Xplore"),
+                  (r"springer", "Springer"))
+_DATABASE_PATTERNS = tuple((re.compile(p, re.I), name) for p, name in DATABASE_NAMES)
+PLATFORMS = ("Ovid", "ProQuest", "EBSCOhost")
 CHUNK = 500
 SKIPPED_SHOWN = 10  # record numbers of skipped empty records listed in the summary
 
@@ -48,6 +58,7 @@ class ParsedFile:
     exporter: str = ""  # CSV: the exporter its header says made it (Scopus, PubMed ...)
     columns: dict[str, str] = field(default_factory=dict)  # CSV: field -> the column(s) read for it
     columns_ignored: list[str] = field(default_factory=list)  # CSV: columns no field reads
+    refused: list[str] = field(default_factory=list)  # broken entries left out ('entry 3 (line 20): why')
 
 
 @dataclass
@@ -68,6 +79,7 @@ class FileImport:
     exporter: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     columns_ignored: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # broken entries not imported (BibTeX)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -109,9 +121,12 @@ def default_source(format: str, records: Sequence[Record], path: str | Path,
 
     The protocol's [[sources.databases]] entry naming this file (or the only
     one with this format) wins; then the database fixed by the format
-    (PubMed, Web of Science); then the database most records name (RIS DB/DP,
-    Refer %W, RefWorks DS, NoteExpress {Database Provider}, or CNKI/Wanfang
-    when the export carries their marker); else the file's stem.
+    (PubMed XML, Web of Science); then the database most records name (RIS
+    DB/DP or the file's header or Ovid links, MEDLINE OWN, Refer %~/%W,
+    RefWorks DS, NoteExpress {Database Provider}, EndNote remote-database,
+    or CNKI/Wanfang when the export carries their marker), with the platform
+    it was searched on (see database_name); MEDLINE text naming none is
+    PubMed's; else the file's stem.
 
     The cnki/wanfang parsers also read Refer, RefWorks and NoteExpress text
     from other databases, so for those formats the protocol's entry for the
@@ -126,7 +141,7 @@ def default_source(format: str, records: Sequence[Record], path: str | Path,
         return names[format]
     if format in FIXED_SOURCES:
         return FIXED_SOURCES[format]
-    found = _named_database(records)
+    found = _named_database(records) or ("PubMed" if format == "medline" else None)
     if not found and chinese and any(_marked(rec, chinese) for rec in records):
         found = chinese
     if found and found == chinese and format in names:
@@ -134,17 +149,30 @@ def default_source(format: str, records: Sequence[Record], path: str | Path,
     return found or p.stem
 
 
+def database_name(database: str, platform: str = "") -> str | None:
+    """The source name for a record's database field ('Ovid MEDLINE(R) ALL' ->
+    'Ovid MEDLINE', 'APA PsycInfo' + platform Ovid -> 'PsycINFO (Ovid)'), or None."""
+    if not platform:
+        platform = next((p for p in PLATFORMS if f"({p.lower()})" in database.lower()), "")
+    for pattern, name in _DATABASE_PATTERNS:
+        if pattern.search(database):
+            if platform and platform not in name and name not in PLATFORMS:
+                return f"{name} ({platform})"
+            return name
+    return platform or None
+
+
 def _named_database(records: Sequence[Record]) -> str | None:
     """The database most records name in their database field (Embase first)."""
     votes: Counter[str] = Counter()
     for rec in records:
-        db = dict(rec.raw).get("database", "").lower()
-        for key, name in DATABASE_NAMES:
-            if key in db:
-                votes[name] += 1
-                break
-    if votes.get("Embase"):  # Embase exports mark MEDLINE-indexed records "DB - Medline"
-        return "Embase"
+        raw = dict(rec.raw)
+        name = database_name(raw.get("database", ""), raw.get("platform", ""))
+        if name:
+            votes[name] += 1
+    embase = [n for n in votes if n.startswith("Embase")]
+    if embase:  # Embase exports mark MEDLINE-indexed records "DB - Medline"
+        return embase[0]
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -175,18 +203,20 @@ def protocol_source_names(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def parse_files(paths: Sequence[str | Path], format: str = "auto", source: str | None = None,
-                protocol_names: dict[str, str] | None = None) -> list[ParsedFile]:
+                protocol_names: dict[str, str] | None = None, encoding: str | None = None) -> list[ParsedFile]:
     """Read and parse every file (nothing is stored); BadInput on the first bad one."""
     if not paths:
         raise BadInput("no files to import")
     parsed = []
     for path in paths:
         data = read_bytes(path)
-        fmt, records = parse_bytes(data, str(path), format)
-        name = source or default_source(fmt, records, path, protocol_names)
-        records, skipped = drop_empty(records)
+        with encoding_for(encoding, str(path)):
+            fmt, records_all = parse_bytes(data, str(path), format)
+            table = _table_columns(fmt, data, str(path))
+        name = source or default_source(fmt, records_all, path, protocol_names)
+        records, skipped = drop_empty(records_all)
         parsed.append(ParsedFile(str(path), fmt, name, hashlib.sha256(data).hexdigest(), records, skipped,
-                                 *_table_columns(fmt, data, str(path))))
+                                 *table, refused=list(getattr(records_all, "refused", []))))
     return parsed
 
 
@@ -222,7 +252,7 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
             cov = coverage(pf.records)
             if _already_imported(conn, pf):
                 results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), 0,
-                                          len(pf.records), True, cov, None, *_skipped(pf), *_table(pf)))
+                                          len(pf.records), True, cov, None, *_skipped(pf), *_table(pf), pf.refused))
                 if progress:
                     progress(len(pf.records))
                 continue
@@ -238,19 +268,19 @@ def store_files(conn: sqlite3.Connection, parsed: Sequence[ParsedFile], *, actor
                     progress(len(chunk))
             finish_search(conn, sid, status="complete", count_reported=len(pf.records),
                           count_found=len(pf.records), count_added=added,
-                          details={"coverage": cov, "skipped_empty": len(pf.skipped)})
+                          details={"coverage": cov, "skipped_empty": len(pf.skipped), "refused": pf.refused})
             audit.log(conn, actor, "import", pf.path,
                       {"source": pf.source, "format": pf.format, "sha256": pf.sha256,
                        "found": len(pf.records), "added": added, "search_id": sid,
-                       "skipped_empty": len(pf.skipped)})
+                       "skipped_empty": len(pf.skipped), "refused": len(pf.refused)})
             results.append(FileImport(pf.path, pf.format, pf.source, len(pf.records), added, present,
-                                      False, cov, sid, *_skipped(pf), *_table(pf)))
+                                      False, cov, sid, *_skipped(pf), *_table(pf), pf.refused))
     return results
 
 
 def import_files(conn: sqlite3.Connection, paths: Sequence[str | Path], *, format: str = "auto",
                  source: str | None = None, actor: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[FileImport]:
+                 progress: Callable[[int], None] | None = None, encoding: str | None = None) -> list[FileImport]:
     """Parse all files, then store them all in one transaction."""
-    parsed = parse_files(paths, format, source, protocol_source_names(conn))
+    parsed = parse_files(paths, format, source, protocol_source_names(conn), encoding)
     return store_files(conn, parsed, actor=actor, progress=progress)

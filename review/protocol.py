@@ -182,10 +182,39 @@ def load_protocol(path: str | Path) -> Protocol:
     except FileNotFoundError:
         raise ProtocolError("no such file", where=str(p)) from None
     except UnicodeDecodeError as exc:
-        raise ProtocolError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p)) from None
+        line = p.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise ProtocolError(f"line {line}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            where=f"{p}:{line}") from None
     except OSError as exc:
         raise ProtocolError(f"cannot read ({exc.strerror})", where=str(p)) from None
-    return parse_protocol(text, str(p))
+    try:
+        return parse_protocol(text, str(p))
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays/inline tables: name the
+        # line where the nesting passes 100 levels (strings and comments skipped)
+        depth, quote, line = 0, "", 1
+        for i, c in enumerate(text):
+            if c == "\n":
+                line += 1
+                if quote != '"""':
+                    quote = "" if quote != "#" else ""
+            elif quote == "#":
+                continue
+            elif quote:
+                if c == quote[0] and text.startswith(quote, i) and (quote == "'" or text[i - 1] != "\\"):
+                    quote = ""
+            elif c == "#":
+                quote = "#"
+            elif c in "\"'":
+                quote = c * 3 if text.startswith(c * 3, i) else c
+            elif c in "[{":
+                depth += 1
+                if depth > 100:
+                    break
+            elif c in "]}":
+                depth -= 1
+        raise ProtocolError(f"line {line}: arrays or tables nested too deeply (more than 100 levels) to read",
+                            where=f"{p}:{line}") from None
 
 
 def parse_protocol(text: str, where: str = "<protocol>") -> Protocol:

@@ -33,11 +33,18 @@ def register(main: click.Group) -> None:
         Environment: NCBI_EMAIL, NCBI_API_KEY (10 requests/s instead of 3),
         REVIEW_EUTILS_URL (mirror/test base URL), REVIEW_EUTILS_RATE,
         REVIEW_EUTILS_GIVE_UP (seconds before exit 3), REVIEW_EUTILS_BACKOFF,
-        REVIEW_EUTILS_TIMEOUT. A failed or interrupted search is resumed
-        automatically by the same command: records already fetched are not
-        fetched again. SIGTERM/SIGHUP are handled like Ctrl-C; a search left
+        REVIEW_EUTILS_TIMEOUT. While NCBI cannot be reached, each failed try
+        prints a line (stderr) with the next try's time and when it gives up.
+        A failed or interrupted search is resumed automatically by the same
+        command: records already fetched are not fetched again, and neither
+        are records an earlier search stored. SIGTERM/SIGHUP are handled like Ctrl-C; a search left
         'running' by a killed process (same host) is resumed the same way.
         While another live process runs the same search the command exits 1.
+
+        \b
+        Example:
+          review search pubmed
+          review search pubmed --query 'CAR-T[tiab]' --mindate 2015/01/01 --max 200
         """
         from review.project import project_protocol
         from review.sources.eutils import EutilsClient
@@ -46,7 +53,7 @@ def register(main: click.Group) -> None:
         bar = _Progress()
         with project_db() as conn:
             query, mindate, maxdate, datetype = protocol_search(project_protocol(conn), query, mindate, maxdate)
-            client = EutilsClient()
+            client = EutilsClient(on_retry=lambda retry: click.echo(retry.message(), err=True))
             try:
                 out = run_search(conn, client, query=query, mindate=mindate, maxdate=maxdate,
                                  datetype=datetype, max_records=max_records, resume=resume,
@@ -67,6 +74,8 @@ def register(main: click.Group) -> None:
                    f"({out.mindate}-{out.maxdate}, {len(out.windows)} window(s))")
         click.echo(f"fetched {out.count_fetched}, added {out.added}, already stored {out.already_present}"
                    f" ({out.requests} requests, {out.retries} retries)")
+        if out.not_refetched:
+            click.echo(f"{out.not_refetched} PMID(s) stored by an earlier search were linked to this one, not fetched again")
         if out.missing_pmids:
             click.echo(f"{len(out.missing_pmids)} listed PMID(s) were not returned by efetch: "
                        + ", ".join(out.missing_pmids[:10]))

@@ -11,6 +11,7 @@ then they are listed in ``StudyData.skipped``.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,18 +71,24 @@ def _column(header: list[str], name: str, path: Path, option: str) -> int:
     raise BadInput(f"no column {name!r} for {option} (columns: {', '.join(header)})", where=f"{path}:1")
 
 
+MAX_COUNT = 10**10  # a count above ten billion (more than the world's people) is refused
+
+
 def _count(value: str, label: str, where: str) -> int | None:
     v = value.strip()
     if v.lower() in MISSING:
         return None
+    shown = v if len(v) <= 40 else v[:37] + "..."
     try:
         f = float(v)
     except ValueError:
-        raise BadInput(f"{label} is not a number: {value!r}", where=where) from None
+        raise BadInput(f"{label} is not a number: {shown!r}", where=where) from None
+    if not math.isfinite(f) or abs(f) > MAX_COUNT:
+        raise BadInput(f"{label} {shown!r} is larger than {MAX_COUNT:,} (the limit for a count)", where=where)
     if not f.is_integer():
-        raise BadInput(f"{label} must be a whole number, got {value!r}", where=where)
+        raise BadInput(f"{label} must be a whole number, got {shown!r}", where=where)
     if f < 0:
-        raise BadInput(f"{label} must not be negative, got {value!r}", where=where)
+        raise BadInput(f"{label} must not be negative, got {shown!r}", where=where)
     return int(f)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from review.errors import BadInput
-from review.pooling.data import read_table
+from review.pooling.data import MAX_COUNT, read_table
 from review.protocol import Outcome, Protocol
 
 MISSING = {"", "na", "n/a", "nr", "-", "—", "none", "null"}
@@ -50,9 +50,11 @@ def _number(value: object, what: str, where: str) -> float | None:
     try:
         x = float(text.rstrip("%"))
     except ValueError:
-        raise BadInput(f"{what} is not a number: {text!r}", where=where) from None
+        raise BadInput(f"{what} is not a number: {text[:40]!r}", where=where) from None
     if not math.isfinite(x):
-        raise BadInput(f"{what} is not a finite number: {text!r}", where=where)
+        raise BadInput(f"{what} is not a finite number: {text[:40]!r}", where=where)
+    if abs(x) > MAX_COUNT:
+        raise BadInput(f"{what} {text[:40]!r} is larger than {MAX_COUNT:,} (the limit for a count)", where=where)
     return x
 
 

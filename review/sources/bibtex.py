@@ -2,7 +2,19 @@
 
 A small parser of its own so that an unbalanced brace or a missing ``=`` is
 reported with the entry and line. Handles ``@string`` macros, ``#``
-concatenation, ``@comment``/``@preamble`` and common LaTeX accents.
+concatenation, ``@comment``/``@preamble``, common LaTeX accents, and keys
+with a space in them (Scopus: ``@CONFERENCE{Conference paper2022775,``).
+
+A broken entry (unbalanced braces, a missing ``=`` or value) is refused on
+its own, as bibtexparser and pybtex do: the reader moves on to the next line
+starting with ``@`` and the good entries are kept; ``parse_bibtex`` returns
+them with ``refused`` listing each broken one (entry number, line, why). A
+file with no good entry is refused whole.
+
+Limits (a file is refused whole, naming the entry, when one is passed):
+MAX_VALUE_CHARS characters in one field value after ``@string`` expansion and
+``#`` concatenation (a 575-byte file of nested macros can otherwise expand to
+hundreds of megabytes), and MAX_MACROS ``@string`` definitions.
 """
 
 from __future__ import annotations
@@ -22,6 +34,20 @@ _ACCENT = re.compile(r"\\([`'\"^~=.]|[cvuH](?=[\s{]))\s*\{?\s*([A-Za-z])\}?")
 _SPACE = re.compile(r"\s+")
 _FIELD_NAME = re.compile(r"([^=,{}()\"#@\n]+?)\s*=")
 _MONTHS = {m: m for m in "jan feb mar apr may jun jul aug sep oct nov dec".split()}
+_KEY = re.compile(r"[^,={}()\n]*")  # a citation key runs to the comma (spaces allowed)
+_NEXT_ENTRY = re.compile(r"^[ \t]*@", re.M)
+MAX_VALUE_CHARS = 1_000_000
+MAX_MACROS = 100_000
+
+
+class Refused(list):
+    """Records of a file, with ``refused``: 'entry N (line L): why' for each broken entry."""
+
+    refused: list[str]
+
+
+class _Limit(BadInput):
+    """A size limit passed: the whole file is refused (not just the entry)."""
 
 
 class _Reader:
@@ -75,11 +101,13 @@ class _Reader:
         raise self.fail(error, entry, start)
 
 
-def parse_bibtex(data: bytes, where: str) -> Iterator[Record]:
-    """Records of a BibTeX file."""
+def parse_bibtex(data: bytes, where: str) -> Refused:
+    """Records of a BibTeX file; broken entries are left out and listed in ``.refused``."""
     text = decode(data, where)
     rd = _Reader(text, where)
     macros: dict[str, str] = dict(_MONTHS)
+    out = Refused()
+    out.refused = []
     n = 0
     while True:
         at = text.find("@", rd.pos)
@@ -90,19 +118,46 @@ def parse_bibtex(data: bytes, where: str) -> Iterator[Record]:
         rd.skip_space()
         if rd.pos >= len(text) or text[rd.pos] not in "{(":
             continue  # an '@' in free text between entries
-        if kind in ("comment", "preamble"):
-            if text[rd.pos] == "{":
-                rd.braced(n + 1, at)
+        try:
+            if kind in ("comment", "preamble"):
+                if text[rd.pos] == "{":
+                    rd.braced(n + 1, at)
+                continue
+            n += 1
+            fields = _fields(rd, n, at, macros, kind == "string")
+        except _Limit as exc:
+            if kind == "string":
+                raise _Limit(_reason(exc), where=f"{where}, @string (line {rd.line(at)})") from None
+            raise
+        except BadInput as exc:
+            eol = text.find("\n", at)
+            nxt = _NEXT_ENTRY.search(text, eol + 1) if eol >= 0 else None
+            reason = _reason(exc)
+            if nxt and "the file ends" in reason:
+                reason = (f"unbalanced braces or quotes: the entry is not closed before the next entry starts"
+                          f" (line {rd.line(nxt.end())})")
+            out.refused.append(f"entry {n} (line {rd.line(at)}): {reason}")
+            rd.pos = nxt.end() - 1 if nxt else len(text)
             continue
-        n += 1
-        fields = _fields(rd, n, at, macros, kind == "string")
         if kind == "string":
+            if len(macros) >= MAX_MACROS:
+                raise _Limit(f"more than {MAX_MACROS} @string macros (limit)", where=f"{where}, line {rd.line(at)}")
             macros.update(fields)
             n -= 1
             continue
-        yield _record(kind, fields, n, where)
-    if n == 0:
+        out.append(_record(kind, fields, n, where))
+    if not out:
+        if out.refused:
+            raise BadInput(f"no readable BibTeX entry: {out.refused[0]}"
+                           + (f" (and {len(out.refused) - 1} more broken)" if len(out.refused) > 1 else ""),
+                           where=where)
         raise BadInput("no BibTeX entries found", where=where)
+    return out
+
+
+def _reason(exc: BadInput) -> str:
+    text = str(exc)
+    return text.split(": ", 1)[1] if exc.where and text.startswith(exc.where) else text
 
 
 def _fields(rd: _Reader, n: int, start: int, macros: dict[str, str], is_string: bool) -> dict[str, str]:
@@ -111,7 +166,11 @@ def _fields(rd: _Reader, n: int, start: int, macros: dict[str, str], is_string: 
     fields: dict[str, str] = {}
     if not is_string:
         rd.skip_space()
-        rd.word()  # citation key
+        m = _KEY.match(rd.text, rd.pos)  # citation key (Scopus: 'Conference paper2022775')
+        if m.end() < len(rd.text) and rd.text[m.end()] == "=":
+            pass  # no key: the entry starts with a field
+        else:
+            rd.pos = m.end()
     while True:
         rd.skip_space()
         if rd.pos >= len(rd.text):
@@ -133,6 +192,7 @@ def _fields(rd: _Reader, n: int, start: int, macros: dict[str, str], is_string: 
 
 def _value(rd: _Reader, n: int, start: int, macros: dict[str, str]) -> str:
     parts = []
+    size = 0
     while True:
         rd.skip_space()
         if rd.pos >= len(rd.text):
@@ -147,6 +207,10 @@ def _value(rd: _Reader, n: int, start: int, macros: dict[str, str]) -> str:
             if not w:
                 raise rd.fail("expected a field value", n, start)
             parts.append(macros.get(w.lower(), w))
+        size += len(parts[-1])
+        if size > MAX_VALUE_CHARS:
+            raise _Limit(f"a field value longer than {MAX_VALUE_CHARS:,} characters after @string expansion"
+                         f" (limit; at line {rd.line()})", where=f"{rd.where}, entry {n} (line {rd.line(start)})")
         rd.skip_space()
         if rd.pos < len(rd.text) and rd.text[rd.pos] == "#":
             rd.pos += 1

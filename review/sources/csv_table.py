@@ -34,7 +34,7 @@ from review.errors import BadInput
 from review.models import Record
 from review.sources.csv_headers import MULTI, ColumnMap, map_columns
 from review.sources.fieldnorm import clean_doi, issns_of, page_range, split_authors, split_packed, year_of
-from review.sources.table import decode_table, delimiter_for, reader
+from review.sources.table import count_outside_quotes, decode_table, delimiter_for, reader
 
 # cell values that mean "no value"
 MISSING = frozenset({"na", "n/a", "null", "none", "nan", "-", "[no abstract available]",
@@ -102,7 +102,8 @@ def read_header(data: bytes, where: str) -> ColumnMap:
 def read_record_table(data: bytes, where: str) -> RecordTable:
     """Every record of the table in ``data``; BadInput naming ``where`` and the line."""
     text = decode_table(data, where)
-    rows = reader(text, delimiter_for(where, text), strict=True)
+    delimiter = delimiter_for(where, text)
+    rows = reader(text, delimiter, strict=True)
     records: list[Record] = []
     ids: list[str] = []
     lines: list[int] = []
@@ -129,17 +130,42 @@ def read_record_table(data: bytes, where: str) -> RecordTable:
                 else:
                     raise BadInput(f"{len(row)} cells but the header has {len(header)} (unquoted delimiter?)",
                                    where=f"{where}, line {line} (record {n})")
+            if last > line:
+                _check_not_swallowed(row, header, delimiter, where, line)
             rec, rid = _record(row, cols, where, line, n)
             records.append(rec)
             ids.append(rid)
             lines.append(line)
     except csv.Error as exc:
+        start = last + 1
+        if rows.line_num > start:
+            raise BadInput(f"line {start}: a quoted cell opened in this record is not closed where it should be"
+                           f" (the reader got to line {rows.line_num}: {exc}); check the quotes on line {start}",
+                           where=where) from None
         raise BadInput(f"line {rows.line_num}: {exc}", where=where) from None
     if header is None:
         raise BadInput("empty table (no header row)", where=where)
     if not records:
         raise BadInput("no records (only a header row)", where=where)
     return RecordTable(records, ids, lines, cols)
+
+
+def _check_not_swallowed(row: list[str], header: list[str], delimiter: str, where: str, line: int) -> None:
+    """Refuse a record whose quoted cell runs over lines that read as records of
+    their own: a quote left open swallows the records after it (into one title)
+    until the next quote closes it. A line inside a cell with as many delimiters
+    as the header has (at least two) is such a record."""
+    need = len(header) - 1
+    if need < 2:
+        return
+    for cell in row:
+        if "\n" not in cell:
+            continue
+        for k, inner in enumerate(cell.split("\n")[1:], 1):
+            if count_outside_quotes(inner, delimiter) >= need:
+                raise BadInput(f"line {line}: a quote opened in this record is not closed before line {line + k},"
+                               f" which reads as a record of its own ({inner[:60]!r}); the records after it would"
+                               " be swallowed into one cell: fix the quotes", where=where)
 
 
 def _header_map(header: list[str], where: str, line: int) -> ColumnMap:

@@ -12,15 +12,17 @@ import codecs
 import re
 
 from review.errors import BadInput
-from review.sources.cnki import chinese_flavour
+from review.sources.cnki import chinese_flavour, from_database
 from review.sources.csv_headers import has_title_column
-from review.sources.text import decode
+from review.sources.text import decode, named_encoding
 
 HEAD = 65536
 _RIS = re.compile(r"^TY {1,2}-", re.M)
-_MEDLINE = re.compile(r"^PMID- ?\d", re.M)
+# PubMed's PMID line, or MEDLINE's own four-character tags (ERIC's files have no PMID)
+_MEDLINE = re.compile(r"^(?:PMID- ?\d|(?:OWN|FAU|AID|LID|OID) - |STAT- )", re.M)
 _WOS = re.compile(r"^(FN |PT [A-Z]\s*$)", re.M)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.M)
+_REFER = re.compile(r"^%[0-9A-Z@+?!#$&()*<>^~|\]\[=-](?: |$)")
 _WANFANG = ("万方", "wanfang")
 
 
@@ -29,6 +31,10 @@ def head_text(data: bytes, where: str) -> str:
     if not data.strip():
         raise BadInput("empty file (no records)", where=where)
     head = data[:HEAD]
+    named = named_encoding()
+    if named:
+        text = head.decode(named, errors="replace")
+        return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
         return decode(head[: len(head) - len(head) % 2], where)  # UTF-16, or refuses binary
     text = head.decode("utf-8", errors="replace")
@@ -46,10 +52,15 @@ def detect_format(data: bytes, where: str) -> str:
             return "pubmed-xml"
         if re.search(r"<records?\b", text):
             return "endnote-xml"
-        raise BadInput("XML, but neither PubMed XML nor EndNote XML; pass --format", where=where)
-    if chinese_flavour(text):
+        raise BadInput("line 1: XML, but neither PubMed XML nor EndNote XML; pass --format", where=where)
+    flavour = chinese_flavour(text)
+    if flavour == "refer" or (flavour is None and _REFER.match(first)):
+        # EndNote tagged text: CNKI's or Wanfang's only when it says so (or is Chinese)
+        if not (from_database(text, "CNKI") or from_database(text, "Wanfang")):
+            return "endnote"
+    if flavour or _REFER.match(first):
         return "wanfang" if any(m in text.lower() for m in _WANFANG) else "cnki"
-    if _MEDLINE.search(text):
+    if _MEDLINE.search(text) and not _RIS.search(text):
         return "medline"
     if _WOS.search(text) and re.search(r"^ER\s*$", text, re.M):
         return "wos"

@@ -17,6 +17,7 @@ SYNTAX = Syntax(
         r"(?:-[^:：\s]*)?\s*[:：] ?(?P<value>.*)$"
     ),
     start=frozenset({"DataType"}),
+    fragment=re.compile(r"^(?:DataType|[A-Z][A-Za-z]*(?:-[^:：\s]*)?)$"),
 )
 
 

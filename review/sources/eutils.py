@@ -58,6 +58,28 @@ class SearchResult:
     translation: str = ""
 
 
+@dataclass(frozen=True)
+class Retry:
+    """One failed request about to be retried: what failed, when the next try
+    is and when the client will give up (wall-clock seconds since the epoch)."""
+
+    endpoint: str
+    attempt: int
+    problem: str
+    delay: float
+    next_try: float
+    give_up_at: float
+
+    def message(self) -> str:
+        """One line for the user: what is waited for and until when."""
+        def clock(t: float) -> str:
+            return time.strftime("%H:%M:%S", time.localtime(t))
+
+        return (f"PubMed {self.endpoint.removesuffix('.fcgi')} try {self.attempt} failed ({self.problem});"
+                f" next try at {clock(self.next_try)} (in {self.delay:.0f} s); giving up at"
+                f" {clock(self.give_up_at)} if it keeps failing (REVIEW_EUTILS_GIVE_UP)")
+
+
 @dataclass
 class ClientStats:
     requests: int = 0
@@ -117,9 +139,12 @@ class EutilsClient:
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[Retry], None] | None = None,
     ):
+        """``on_retry`` is called before each wait between tries (the CLI prints it)."""
         import requests
 
+        self.on_retry = on_retry
         self.settings = settings or EutilsSettings.from_env()
         self.limiter = limiter or RateLimiter(self.settings.rate, clock=clock, sleep=sleep)
         self.stats = ClientStats()
@@ -217,6 +242,10 @@ class EutilsClient:
                     f"Last problem: {problem}. Run the same command again to resume."
                 )
             self.stats.retries += 1
+            if self.on_retry is not None:
+                now = time.time()
+                self.on_retry(Retry(endpoint, attempt, problem, delay, now + delay,
+                                    now + max(0.0, s.give_up_after - elapsed)))
             self._sleep(delay)
 
 
@@ -240,6 +269,9 @@ def _snippet(body: bytes, n: int = 120) -> str:
 
 
 def _xml_root(body: bytes, what: str) -> ET.Element:
+    from review.sources.xmlguard import refuse_entity_declarations
+
+    refuse_entity_declarations(body, f"{what} response")
     try:
         root = ET.fromstring(body)
     except ET.ParseError as exc:

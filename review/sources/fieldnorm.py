@@ -10,8 +10,13 @@ from review.sources.text import has_cjk
 
 _SEMI = re.compile(r"[;；]+")
 _COMMA = re.compile(r"[,，]+")
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+# a year standing alone, or opening a compact date YYYYMMDD ('Start date: 20170812')
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:(?!\d)|(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)))")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
+# Cochrane CENTRAL's record ids look like DOIs (10.1002/central/CN-00677540/full) but name
+# the CENTRAL record, not the article: an accession number, never the article's DOI.
+_CENTRAL = re.compile(r"10\.1002/central/(CN-\d+)", re.I)
+_PMID_LABEL = re.compile(r"\bPMID\s*[:=]?\s*(\d{1,9})\b", re.I)
 _ISSN = re.compile(r"(?<![\d-])(\d{4})-?(\d{3}[\dXx])(?![\d-])")
 _PMID = re.compile(r"^\d{1,9}$")
 
@@ -52,21 +57,63 @@ def year_of(*texts: str) -> int | None:
 
 
 def clean_doi(*texts: str) -> str:
-    """The first DOI found (URL prefixes, 'doi:' and ' [doi]' dropped)."""
+    """The first DOI found (URL prefixes, 'doi:' and ' [doi]' dropped).
+
+    Cochrane CENTRAL ids written as DOIs (``10.1002/central/CN-...``) are
+    skipped: see central_id."""
     for text in texts:
-        m = _DOI.search(text or "")
-        if m:
-            return m.group(0).rstrip(".,;")
+        for m in _DOI.finditer(text or ""):
+            if not _CENTRAL.match(m.group(0)):
+                return m.group(0).rstrip(".,;")
+    return ""
+
+
+def central_id(*texts: str) -> str:
+    """The Cochrane CENTRAL accession (``CN-00677540``) in a DOI-like id or URL, else ''."""
+    for text in texts:
+        if text and ("/central/" in text or "/CENTRAL/" in text):
+            m = _CENTRAL.search(text)
+            if m:
+                return m.group(1).upper()
     return ""
 
 
 def issns_of(*texts: str) -> tuple[str, ...]:
-    """ISSNs in the texts, as NNNN-NNNC."""
+    """ISSNs in the texts, as NNNN-NNNC (ERIC writes 'ISSN-1234-4567')."""
     found = []
     for text in texts:
-        for a, b in _ISSN.findall(text or ""):
+        for a, b in _ISSN.findall((text or "").replace("ISSN-", "ISSN ")):
             found.append(f"{a}-{b.upper()}")
     return unique(found)
+
+
+def print_and_electronic(*texts: str) -> tuple[str, str]:
+    """(print ISSN, electronic ISSN) from values that may label them
+    ('1999-7777(Electronic),0222-6666(Print)', as PsycINFO writes); unlabelled
+    ones fill the print slot first, then the electronic one."""
+    if not any("(" in t or "lectronic" in t for t in texts):  # the common case: no labels
+        found = issns_of(*texts)
+        return (found[0] if found else "", found[1] if len(found) > 1 else "")
+    printed = electronic = ""
+    rest: list[str] = []
+    for text in texts:
+        for part in re.split(r"[,;]", text or ""):
+            found = issns_of(part)
+            if not found:
+                continue
+            low = part.lower()
+            if "electronic" in low or "online" in low:
+                electronic = electronic or found[0]
+            elif "print" in low:
+                printed = printed or found[0]
+            else:
+                rest.extend(found)
+    rest = [i for i in unique(rest) if i not in (printed, electronic)]
+    if not printed and rest:
+        printed = rest.pop(0)
+    if not electronic and rest:
+        electronic = rest.pop(0)
+    return printed, electronic
 
 
 def page_range(start: str, end: str = "") -> str:
@@ -81,6 +128,23 @@ def pmid_of(text: str) -> str:
     """A PMID if the text is one (digits only), else ''."""
     text = (text or "").strip()
     return text if _PMID.match(text) else ""
+
+
+def pmid_in(*texts: str, pubmed: bool = False) -> str:
+    """A PMID named as one (``PMID: 123``, ``PMID 123``) in any of the texts, or,
+    when the record comes from PubMed/MEDLINE (``pubmed``), a value of digits
+    alone. Bare numbers from other databases are their own accession numbers
+    (Embase, CINAHL), never taken for PMIDs."""
+    for text in texts:
+        if text and not text.isdigit():
+            m = _PMID_LABEL.search(text)
+            if m:
+                return str(int(m.group(1)))
+    if pubmed:
+        for text in texts:
+            if pmid_of(text):
+                return str(int(text.strip()))
+    return ""
 
 
 # -- authors packed into one cell (CSV exports) ------------------------------------------

@@ -16,6 +16,7 @@ SYNTAX = Syntax(
     name="NoteExpress",
     line=re.compile(r"^\{(?P<tag>[A-Za-z][A-Za-z /]*)\}\s*[:：]\s*(?P<value>.*)$"),
     start=frozenset({"Reference Type"}),
+    fragment=re.compile(r"^\{[^}]*\}?\s*$"),
 )
 
 

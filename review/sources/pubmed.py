@@ -9,9 +9,12 @@ stopped:
    by publication date until every part lists at most 9,999 PMIDs;
 2. fetch: efetch each window's PMIDs in batches of ``BATCH_SIZE`` (by WebEnv /
    query_key + retstart on a fresh window, by PMID list for what a resumed run
-   still misses), each parsed batch staged in its own transaction;
-3. store: the staged records move into ``records`` (store_records, never twice)
-   and the search is logged complete, in one transaction.
+   still misses), each parsed batch staged in its own transaction. PMIDs
+   already stored from an earlier PubMed search are not fetched again (a
+   re-run of a completed search costs its esearch requests only);
+3. store: the staged records move into ``records`` (store_records, never twice),
+   the records already stored are linked to this search, and the search is
+   logged complete, in one transaction.
 
 Nothing reaches ``records`` before phase 3, so a failed search leaves the
 project's records exactly as they were.
@@ -41,7 +44,8 @@ from typing import Callable
 
 from review.clock import current_actor
 from review.db import audit, staging, transaction
-from review.db.records import claim_search, find_searches, finish_search, search_row, start_search, store_records
+from review.db.records import (claim_search, find_searches, finish_search, iter_records, known_fingerprints,
+                               search_row, start_search, store_records)
 from review.errors import BadInput, ProblemFound, ReviewError
 from review.sources import windows as win
 from review.sources.eutils import MAX_IDS_PER_QUERY, EutilsClient
@@ -88,6 +92,7 @@ class SearchOutcome:
     requests: int = 0
     retries: int = 0
     missing_pmids: list[str] = field(default_factory=list)
+    not_refetched: int = 0  # listed PMIDs already stored by an earlier search: linked, not fetched
 
     def as_dict(self) -> dict:
         return {
@@ -97,6 +102,7 @@ class SearchOutcome:
             "added": self.added, "already_present": self.already_present,
             "resumed": self.resumed, "windows": self.windows, "requests": self.requests,
             "retries": self.retries, "missing_pmids": self.missing_pmids,
+            "not_refetched": self.not_refetched,
         }
 
 
@@ -365,25 +371,32 @@ def _plan(conn: sqlite3.Connection, client: EutilsClient, sid: int, query: str, 
                 staging.split_window(conn, sid, w, res.count, win.bisect(w.mindate, w.maxdate))
 
 
+def stored_pmids(conn: sqlite3.Connection) -> set[str]:
+    """PMIDs of the records earlier PubMed searches stored."""
+    return {fp[5:] for fp in known_fingerprints(conn, SOURCE) if fp.startswith("pmid:") and "#" not in fp}
+
+
 def _fetch(conn: sqlite3.Connection, client: EutilsClient, sid: int,
            fresh: dict[str, tuple[str, str]], max_records: int | None, progress: Progress | None) -> None:
-    """efetch what is listed and not yet staged (at most ``max_records`` in all)."""
+    """efetch what is listed and neither staged nor stored (at most ``max_records`` in all)."""
     listed = staging.windows(conn, sid, "listed")
-    plan: list[tuple[str, list[str]]] = []
+    stored = stored_pmids(conn)
+    plan: list[tuple[str, list[str], bool]] = []
     budget = max_records
     for w in listed:
         pmids = staging.window_pmids(conn, sid, w.mindate)
+        todo = [p for p in pmids if p not in stored]
         if budget is not None:
-            pmids = pmids[:budget]
-            budget -= len(pmids)
-        plan.append((w.mindate, pmids))
-    total = sum(len(p) for _, p in plan)
-    done = len(staging.staged_pmids(conn, sid) & {p for _, ps in plan for p in ps})
+            todo = todo[:budget]
+            budget -= len(todo)
+        plan.append((w.mindate, todo, len(todo) == len(pmids)))
+    total = sum(len(p) for _, p, _ in plan)
+    done = len(staging.staged_pmids(conn, sid) & {p for _, ps, _ in plan for p in ps})
     if progress:
         progress("fetch", done, total)
-    for mindate, pmids in plan:
+    for mindate, pmids, whole in plan:
         staged = staging.staged_pmids(conn, sid)
-        if mindate in fresh and not staged.intersection(pmids):
+        if whole and mindate in fresh and not staged.intersection(pmids):
             webenv, key = fresh[mindate]
             for start in range(0, len(pmids), BATCH_SIZE):
                 n = min(BATCH_SIZE, len(pmids) - start)
@@ -398,14 +411,23 @@ def _fetch(conn: sqlite3.Connection, client: EutilsClient, sid: int,
                 progress("fetch", done, total)
 
 
+def _already_stored(conn: sqlite3.Connection, pmids: list[str]):
+    """The stored PubMed records with these PMIDs (to link them to this search)."""
+    for i in range(0, len(pmids), 500):
+        chunk = pmids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        yield from [rec for _, rec in iter_records(conn, f"source = ? AND pmid IN ({marks})", (SOURCE, *chunk))]
+
+
 def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: int | None, actor: str,
            owner: dict) -> None:
     """Move staged records into ``records`` and log the search, in one transaction
     (refused when this run no longer owns the search, e.g. another finished it)."""
     listed = staging.listed_pmids(conn, sid)
     staged = staging.staged_pmids(conn, sid)
+    before = sorted(listed & stored_pmids(conn) - staged, key=int)
     if max_records is None:
-        out.missing_pmids = sorted(listed - staged, key=int)
+        out.missing_pmids = sorted(listed - staged - set(before), key=int)
     with transaction(conn):
         if not _owns(conn, sid, owner):
             row = search_row(conn, sid)
@@ -413,11 +435,16 @@ def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: 
                 raise SearchBusy(f"search {sid} was completed by another process; nothing stored twice")
             raise _busy(sid, _owner_of(row["details"]) if row else None, other_host=False)
         out.count_fetched = len(staged)
-        out.added, out.already_present = store_records(conn, SOURCE, sid, staging.iter_staged(conn, sid))
+        out.not_refetched = len(before)
+        seen: dict[str, int] = {}
+        out.added, out.already_present = store_records(conn, SOURCE, sid, staging.iter_staged(conn, sid), seen)
+        a, p = store_records(conn, SOURCE, sid, _already_stored(conn, before), seen)
+        out.added, out.already_present = out.added + a, out.already_present + p
         finish_search(conn, sid, status="complete", count_reported=out.count_reported,
-                      count_found=out.count_fetched, count_added=out.added,
+                      count_found=out.count_fetched + out.not_refetched, count_added=out.added,
                       details={"windows": out.windows, "requests": out.requests, "retries": out.retries,
                                "missing_pmids": out.missing_pmids, "resumed": out.resumed,
+                               "not_refetched": out.not_refetched,
                                "already_present": out.already_present, "owner": None})
         audit.log(conn, actor, "search", f"pubmed search {sid}",
                   {"query": out.query, "reported": out.count_reported, "fetched": out.count_fetched,

@@ -3,7 +3,9 @@
 Parsed offline with ``xml.etree.ElementTree.iterparse``: no DTD is fetched or
 read (the DOCTYPE line is ignored), memory stays flat on large files because
 each article is cleared once turned into a Record. Handles ``PubmedArticle``
-and ``PubmedBookArticle``.
+and ``PubmedBookArticle``. Entity declarations and elements nested deeper
+than review.sources.xmlguard.MAX_DEPTH are refused (see that module); text
+is gathered without recursion.
 
 Inline markup inside titles and abstracts (``<i>``, ``<sup>``, ``<sub>``,
 MathML ...) is removed and its text kept, so "r<sup>2</sup>" becomes "r2";
@@ -20,6 +22,7 @@ from typing import BinaryIO, Iterator
 
 from review.errors import BadInput
 from review.models import Record
+from review.sources.xmlguard import MAX_DEPTH, refuse_entity_declarations, too_deep
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 ROOT_TAGS = ("PubmedArticleSet", "PubmedBookArticleSet")
@@ -39,23 +42,30 @@ def parse_pubmed_xml(data: bytes | str | Path, where: str | None = None) -> Iter
     no PMID.
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
-        source: BinaryIO | str = io.BytesIO(bytes(data))
+        data = bytes(data)
         where = where or "<pubmed xml>"
     else:
-        source = str(data)
+        path = Path(data)
         where = where or str(data)
-        if not Path(source).is_file():
+        if not path.is_file():
             raise BadInput("no such file", where=where)
-    return _iter_articles(source, where)
+        data = path.read_bytes()
+    refuse_entity_declarations(data, where)
+    return _iter_articles(io.BytesIO(data), where)
 
 
 def _iter_articles(source: BinaryIO | str, where: str) -> Iterator[Record]:
     index = 0
     root_seen = False
-    events = ET.iterparse(source, events=("start", "end"))
+    depth = 0
+    parser = ET.XMLPullParser(events=("start", "end"))
+    events = _events(source, parser)
     try:
         for event, elem in events:
             if event == "start":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise too_deep(source.getvalue(), where)
                 if not root_seen:
                     root_seen = True
                     if elem.tag not in ROOT_TAGS:
@@ -64,6 +74,7 @@ def _iter_articles(source: BinaryIO | str, where: str) -> Iterator[Record]:
                             where=f"{where}:1",
                         )
                 continue
+            depth -= 1
             if elem.tag in ARTICLE_TAGS:
                 index += 1
                 yield _article(elem, where, index)
@@ -80,6 +91,19 @@ def _iter_articles(source: BinaryIO | str, where: str) -> Iterator[Record]:
         raise BadInput("empty document: no PubMed XML", where=where)
 
 
+def _events(source: BinaryIO, parser: ET.XMLPullParser) -> Iterator[tuple[str, ET.Element]]:
+    """iterparse's events, from a pull parser fed 64 KiB at a time (so that the
+    bytes read so far are known: see _line_of)."""
+    while True:
+        chunk = source.read(65536)
+        if not chunk:
+            break
+        parser.feed(chunk)
+        yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
+
+
 def _text(elem: ET.Element | None) -> str:
     """Text of an element with inline markup removed, whitespace collapsed."""
     if elem is None:
@@ -87,17 +111,27 @@ def _text(elem: ET.Element | None) -> str:
     return _WS.sub(" ", "".join(_pieces(elem))).strip()
 
 
-def _pieces(elem: ET.Element) -> Iterator[str]:
-    if elem.text:
-        yield elem.text
-    for child in elem:
-        if child.tag.startswith(MATHML_NS):
+def _pieces(elem: ET.Element) -> list[str]:
+    """The text of an element and its descendants in document order, without
+    recursion: a stack of elements still to visit and tails still to emit."""
+    out: list[str] = []
+    stack: list[ET.Element | str] = [elem]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        if item is not elem and item.tag.startswith(MATHML_NS):
             # MathML is laid out with indentation: keep its characters only.
-            yield _WS.sub("", "".join(child.itertext()))
-        else:
-            yield from _pieces(child)
-        if child.tail:
-            yield child.tail
+            out.append(_WS.sub("", "".join(item.itertext())))
+            continue
+        if item.text:
+            out.append(item.text)
+        for child in reversed(item):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
+    return out
 
 
 def _all(parent: ET.Element | None, path: str) -> tuple[str, ...]:

@@ -21,12 +21,20 @@ PARSERS: dict[str, tuple[str, str]] = {
     "medline": ("review.sources.medline", "parse_medline"),
     "ris": ("review.sources.ris", "parse_ris"),
     "endnote-xml": ("review.sources.endnote_xml", "parse_endnote_xml"),
+    "endnote": ("review.sources.endnote_tagged", "parse_endnote"),
     "bibtex": ("review.sources.bibtex", "parse_bibtex"),
     "wos": ("review.sources.wos", "parse_wos"),
     "csv": ("review.sources.csv_table", "parse_csv"),
     "cnki": ("review.sources.cnki", "parse_cnki"),
     "wanfang": ("review.sources.wanfang", "parse_wanfang"),
 }
+
+
+class Records(list):
+    """The records of one file, with ``refused``: the entries left out as broken
+    ('entry N (line L): why'; only BibTeX refuses entries one by one)."""
+
+    refused: list[str]
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -42,8 +50,17 @@ def read_bytes(path: str | Path) -> bytes:
         raise BadInput(f"cannot read ({exc.strerror})", where=str(p)) from None
 
 
-def parse_bytes(data: bytes, where: str, format: str = "auto") -> tuple[str, list[Record]]:
-    """(format, records) for the bytes of one export; ``where`` names it in errors."""
+def parse_bytes(data: bytes, where: str, format: str = "auto",
+                encoding: str | None = None) -> tuple[str, list[Record]]:
+    """(format, records) for the bytes of one export; ``where`` names it in errors;
+    ``encoding`` (review import --encoding) decodes it with that codec, no guessing."""
+    from review.sources.text import encoding_for
+
+    with encoding_for(encoding, where):
+        return _parse_bytes(data, where, format)
+
+
+def _parse_bytes(data: bytes, where: str, format: str) -> tuple[str, list[Record]]:
     if format not in FORMAT_NAMES:
         raise BadInput(f"unknown format {format!r} (one of {', '.join(FORMAT_NAMES)})", where=where)
     if format == "auto":
@@ -52,7 +69,9 @@ def parse_bytes(data: bytes, where: str, format: str = "auto") -> tuple[str, lis
         format = detect_format(data, where)
     module, func = PARSERS[format]
     parse = getattr(importlib.import_module(module), func)
-    records = list(parse(data, where))
+    out = parse(data, where)
+    records = Records(out)
+    records.refused = list(getattr(out, "refused", ()))
     return format, records
 
 

@@ -21,6 +21,7 @@ SYNTAX = Syntax(
     line=re.compile(r"^(?P<tag>[A-Za-z][A-Za-z0-9])(?: ?(?P<value>.*))?$"),
     start=frozenset({"RT"}),
     known=TAGS,
+    fragment=re.compile(r"^[A-Za-z][A-Za-z0-9]?$"),
 )
 
 

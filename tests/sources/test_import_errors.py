@@ -27,7 +27,7 @@ BAD_FILES = {
     "latin1.ris": "TY  - JOUR\nTI  - Caf\u00e9 au lait spots\nER  - \n".encode("latin-1"),
     "no_er.ris": b"TY  - JOUR\nTI  - First\nER  - \n\nTY  - JOUR\nTI  - Second\nAU  - X\n",
     "no_er_mid.ris": b"TY  - JOUR\nTI  - First\nTY  - JOUR\nTI  - Second\nER  - \n",
-    "unbalanced.bib": b"@article{a, title={ok}, year=2020}\n@article{b, title={open, year=2020\n",
+    "unbalanced.bib": b"@article{a, title={open, year=2020\n@article{b, title={open, year=2020\n",
 }
 EXPECTED = {
     "truncated.xml": "line 1",
@@ -36,7 +36,7 @@ EXPECTED = {
     "latin1.ris": "line 2: byte 0xe9",
     "no_er.ris": "record 2 (line 5)",
     "no_er_mid.ris": "record 1 (line 1)",
-    "unbalanced.bib": "entry 2 (line 2)",
+    "unbalanced.bib": "entry 1 (line 1)",
 }
 
 
