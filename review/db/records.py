@@ -201,13 +201,14 @@ def searches(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute("SELECT * FROM searches ORDER BY id").fetchall()
 
 
-def find_searches(conn: sqlite3.Connection, *, kind: str, source: str, query: str, statuses: Sequence[str],
+def find_searches(conn: sqlite3.Connection, *, kind: str, source: str, query: str | None, statuses: Sequence[str],
                   mindate: str | None = None, maxdate: str | None = None) -> list[sqlite3.Row]:
-    """Searches of this kind, source and query in one of ``statuses`` (and these
-    dates where given), newest first."""
-    sql = ("SELECT * FROM searches WHERE kind = ? AND source = ? AND query = ?"
-           f" AND status IN ({','.join('?' for _ in statuses)})")
-    params: list = [kind, source, query, *statuses]
+    """Searches of this kind, source and query (any query when None) in one of
+    ``statuses`` (and these dates where given), newest first."""
+    sql = ("SELECT * FROM searches WHERE kind = ? AND source = ?"
+           + (" AND query = ?" if query is not None else "")
+           + f" AND status IN ({','.join('?' for _ in statuses)})")
+    params: list = [kind, source, *([query] if query is not None else []), *statuses]
     for col, val in (("mindate", mindate), ("maxdate", maxdate)):
         if val is not None:
             sql += f" AND {col} = ?"

@@ -50,7 +50,16 @@ from review.errors import BadInput, ProblemFound, ReviewError
 from review.sources import windows as win
 from review.sources.eutils import MAX_IDS_PER_QUERY, EutilsClient
 
-SOURCE = "pubmed"
+SOURCE = "PubMed"
+LEGACY_SOURCE = "pubmed"  # what searches were filed under before PubMed file imports and searches shared a name
+
+
+def source_name(conn: sqlite3.Connection) -> str:
+    """The source PubMed searches file their records under: "PubMed" (as PubMed
+    XML and MEDLINE imports do), or "pubmed" in a project that began before
+    the two were one name, so that its re-runs still find what they stored."""
+    return LEGACY_SOURCE if find_searches(conn, kind="search", source=LEGACY_SOURCE, query=None,
+                                          statuses=("complete", "running", "failed", "interrupted")) else SOURCE
 # efetch batch: NCBI allows up to 10,000 per request; 500 keeps each response
 # at a few MB (quick to retry when a body is cut off) while needing only one
 # request per 500 records.
@@ -124,7 +133,7 @@ def find_resumable(conn: sqlite3.Connection, query: str, mindate: str | None, ma
 
 def _candidates(conn: sqlite3.Connection, query: str, mindate: str | None, maxdate: str | None,
                 statuses: tuple[str, ...]) -> list[sqlite3.Row]:
-    return find_searches(conn, kind="search", source=SOURCE, query=query, statuses=statuses,
+    return find_searches(conn, kind="search", source=source_name(conn), query=query, statuses=statuses,
                          mindate=mindate, maxdate=maxdate)
 
 
@@ -309,7 +318,7 @@ def run_search(
                 row = search_row(conn, sid)
                 lo, hi = row["mindate"], row["maxdate"]
             else:
-                sid = start_search(conn, kind="search", source=SOURCE, actor=actor, query=query,
+                sid = start_search(conn, kind="search", source=source_name(conn), actor=actor, query=query,
                                    mindate=lo, maxdate=hi,
                                    details={"datetype": datetype, "max": max_records,
                                             "batch_size": BATCH_SIZE, "owner": owner})
@@ -373,7 +382,8 @@ def _plan(conn: sqlite3.Connection, client: EutilsClient, sid: int, query: str, 
 
 def stored_pmids(conn: sqlite3.Connection) -> set[str]:
     """PMIDs of the records earlier PubMed searches stored."""
-    return {fp[5:] for fp in known_fingerprints(conn, SOURCE) if fp.startswith("pmid:") and "#" not in fp}
+    return {fp[5:] for fp in known_fingerprints(conn, source_name(conn))
+            if fp.startswith("pmid:") and "#" not in fp}
 
 
 def _fetch(conn: sqlite3.Connection, client: EutilsClient, sid: int,
@@ -416,7 +426,8 @@ def _already_stored(conn: sqlite3.Connection, pmids: list[str]):
     for i in range(0, len(pmids), 500):
         chunk = pmids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        yield from [rec for _, rec in iter_records(conn, f"source = ? AND pmid IN ({marks})", (SOURCE, *chunk))]
+        yield from [rec for _, rec in iter_records(conn, f"source = ? AND pmid IN ({marks})",
+                                                   (source_name(conn), *chunk))]
 
 
 def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: int | None, actor: str,
@@ -437,8 +448,9 @@ def _store(conn: sqlite3.Connection, sid: int, out: SearchOutcome, max_records: 
         out.count_fetched = len(staged)
         out.not_refetched = len(before)
         seen: dict[str, int] = {}
-        out.added, out.already_present = store_records(conn, SOURCE, sid, staging.iter_staged(conn, sid), seen)
-        a, p = store_records(conn, SOURCE, sid, _already_stored(conn, before), seen)
+        source = source_name(conn)
+        out.added, out.already_present = store_records(conn, source, sid, staging.iter_staged(conn, sid), seen)
+        a, p = store_records(conn, source, sid, _already_stored(conn, before), seen)
         out.added, out.already_present = out.added + a, out.already_present + p
         finish_search(conn, sid, status="complete", count_reported=out.count_reported,
                       count_found=out.count_fetched + out.not_refetched, count_added=out.added,

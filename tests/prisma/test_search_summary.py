@@ -86,7 +86,7 @@ def test_the_search_summary_items(project):
     assert pubmed["last_search"] and len(pubmed["imported"]) == 1
     # item 15: the search's 7 and the export's 3 records, of which 2 are the same PubMed records
     assert pubmed["records"] == 8
-    assert [(e["kind"], e["found"], e["added"]) for e in pubmed["searches"]] == [("search", 7, 7), ("import", 3, 3)]
+    assert [(e["kind"], e["found"], e["added"]) for e in pubmed["searches"]] == [("search", 7, 7), ("import", 3, 1)]
     assert [e["reported"] for e in pubmed["searches"]] == [7, 3]
     embase = by["Embase"]
     assert embase["records"] == 3 and embase["strategy_from"] == "not recorded"
@@ -101,7 +101,7 @@ def test_the_search_summary_items(project):
     d = doc["deduplication"]
     assert d["software"].startswith("review ") and d["runs"] == 1
     assert (d["records_identified"], d["unique_records"], d["duplicates_removed"]) == (12, 11, 1)
-    assert d["certain_pairs_last_run"] == 4                                 # each copy with each other
+    assert d["certain_pairs_last_run"] == 1                                 # the Embase copy
     items = doc["items"]
     assert set(items) == {"1", "8", "9", "13", "15", "16"}
     assert any(RECORDED_QUERY in x for x in items["8"])
@@ -110,21 +110,18 @@ def test_the_search_summary_items(project):
     assert "searched 2025-01-02 (protocol)" in " ".join(items["13"])
 
 
-def test_pubmed_spellings_are_one_database_and_the_copies_count_once_grouped(project):
-    """A PubMed search files its records under 'pubmed', a MEDLINE import under
-    'PubMed': one database. Two records of the export repeat records of the search."""
-    flow = flow_of(project)                  # before deduplication: two units each, counted twice
-    assert flow.database_results == {"PubMed": 10, "Embase": 3}
-    assert flow.register_results == {"ClinicalTrials.gov": 1}
-    assert (flow.records, flow.copies, flow.duplicates, flow.records_screened) == (14, 0, 0, 14)
-    assert any("2 records of PubMed were stored twice, under PubMed and pubmed, and are not grouped yet" in n
-               for n in flow.notes)
-    sc.cli(project, "dedup")                 # the copies share their PMIDs: grouped
+def test_a_pubmed_search_and_a_pubmed_export_share_their_records(project):
+    """A PubMed search and a PubMed (MEDLINE) export file their records under one
+    name, so the export's two repeats of searched records are the same records,
+    linked to both, and PRISMA counts each once."""
     flow = flow_of(project)
     assert flow.database_results == {"PubMed": 8, "Embase": 3}
-    assert (flow.records, flow.copies, flow.identified, flow.duplicates, flow.records_screened) == (14, 2, 12, 1, 11)
-    assert any("2 records of PubMed were stored twice, under PubMed and pubmed: each counted once" in n
-               for n in flow.notes)
+    assert flow.register_results == {"ClinicalTrials.gov": 1}
+    assert (flow.records, flow.copies, flow.duplicates, flow.records_screened) == (12, 0, 0, 12)
+    sc.cli(project, "dedup")                 # only the Embase copy of a PubMed paper is a duplicate
+    flow = flow_of(project)
+    assert flow.database_results == {"PubMed": 8, "Embase": 3}
+    assert (flow.records, flow.identified, flow.duplicates, flow.records_screened) == (12, 12, 1, 11)
     assert flow.checks()[0].holds
 
 
@@ -133,4 +130,4 @@ def test_the_command_prints_the_summary(project):
     for k in ("1", "8", "9", "13", "15", "16"):
         assert f"Item {k}." in text
     doc = json.loads(sc.cli(project, "prisma", "--search-summary", "--json").output)
-    assert doc["records"] == 14 and doc["items"]["16"][-1] == "14 records identified, 14 unique: 0 duplicates removed."
+    assert doc["records"] == 12 and doc["items"]["16"][-1] == "12 records identified, 12 unique: 0 duplicates removed."

@@ -56,7 +56,7 @@ def test_recorded_search_stores_every_field_and_logs_the_search(eutils, project)
         "10.1136/gutjnl-2016-312510", "1468-3288", "0017-5749", "2985108R")
     assert json.loads(gut["authors"])[0] == "Bao Y" and gut["year"] == 2017
     (s,) = searches(project)
-    assert (s["kind"], s["source"], s["query"], s["status"]) == ("search", "pubmed", RECORDED_QUERY, "complete")
+    assert (s["kind"], s["source"], s["query"], s["status"]) == ("search", "PubMed", RECORDED_QUERY, "complete")
     assert (s["mindate"], s["maxdate"], s["count_reported"], s["count_found"], s["count_added"]) == (
         "1970/01/01", "2020/12/31", 7, 7, 7)
     assert s["tool_version"] and json.loads(s["details"])["windows"] == [
