@@ -37,14 +37,18 @@ def new_uid() -> str:
 
 
 # ------------------------------------------------------------------ events
+_STAGES = tuple(s.value for s in Stage)
+_KINDS = frozenset(k.value for k in EventKind)
+_DECISIONS = frozenset(d.value for d in Decision)
+
+
 def _check_event(e: dict) -> None:
     stage, kind, decision = e["stage"], e["kind"], e.get("decision")
-    stages = [s.value for s in Stage]
-    if stage not in stages:
-        raise BadInput(f"unknown stage {stage!r} (stages: {', '.join(stages)})")
-    if kind not in [k.value for k in EventKind]:
+    if stage not in _STAGES:
+        raise BadInput(f"unknown stage {stage!r} (stages: {', '.join(_STAGES)})")
+    if kind not in _KINDS:
         raise BadInput(f"unknown event kind {kind!r}")
-    if decision is not None and decision not in [d.value for d in Decision]:
+    if decision is not None and decision not in _DECISIONS:
         raise BadInput(f"unknown decision {decision!r}")
     if kind == "undo" and e.get("supersedes") is None:
         raise BadInput("an undo must name the event it retracts")

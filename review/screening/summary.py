@@ -19,19 +19,30 @@ from review.screening.view import automation_exclusions
 
 
 def automation_summary(conn: sqlite3.Connection) -> dict:
-    """Units excluded by each rule (in force) and units flagged for a person."""
+    """Units excluded by each rule (in force, and not overruled by an
+    adjudicator's resolution at title/abstract) and units flagged for a person,
+    rules in the order the rules engine applies them."""
+    from review.screening.state import standings
+
     active = units.active_units(conn)
     parents = units.parents(conn)
     excluded = automation_exclusions(conn, parents, active)
     done = ev.undone(conn)
+    resolved = standings(ev.events(conn, stage="title_abstract", kinds=("resolution",)), done, parents, active)
+    overruled = {u for u in excluded if u in resolved}
+    excluded = {u: st for u, st in excluded.items() if u not in overruled}
     flagged = Counter()
     seen = set()
     for e in ev.events(conn, stage="automation", kinds=("flag",)):
         if e.id not in done and e.unit_id in active and (e.unit_id, e.reason) not in seen:
             seen.add((e.unit_id, e.reason))
             flagged[e.reason] += 1
-    return {"excluded": len(excluded), "by_rule": dict(Counter(st.reason for st in excluded.values())),
-            "flagged": dict(flagged)}
+    from review.rules import RULE_IDS
+
+    by_rule = Counter(st.reason for st in excluded.values())
+    order = [r for r in RULE_IDS if r in by_rule] + sorted(r for r in by_rule if r not in RULE_IDS)
+    return {"excluded": len(excluded), "by_rule": {r: by_rule[r] for r in order},
+            "overruled": len(overruled), "flagged": dict(sorted(flagged.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def stage_summary(conn: sqlite3.Connection, protocol: Protocol, stage: str) -> dict:
@@ -65,8 +76,10 @@ def format_automation(a: dict) -> str:
     if not a["excluded"] and not a["flagged"]:
         return "not applied yet ('review rules')"
     rules = ", ".join(f"{k} {v}" for k, v in a["by_rule"].items())
-    flags = ", ".join(f"{k} {v}" for k, v in a["flagged"].items())
-    return f"{a['excluded']} excluded" + (f" ({rules})" if rules else "") + (f"; flagged: {flags}" if flags else "")
+    flags = "; ".join(f"{k} ({v})" for k, v in a["flagged"].items())
+    over = f", {a['overruled']} overruled by the adjudicator" if a.get("overruled") else ""
+    return (f"{a['excluded']} excluded" + (f" ({rules})" if rules else "") + over
+            + (f"; flagged for a person: {flags}" if flags else ""))
 
 
 def format_stage(s: dict) -> str:

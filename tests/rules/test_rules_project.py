@@ -196,7 +196,7 @@ def test_status_reads_the_automation_stage(project):
     line = next(ln for ln in text.splitlines() if ln.startswith("3 automatic rules"))
     assert "16 excluded (" in line
     for part in ("publication_type 9", "date_window 1", "language 1", "humans_only 1", "min_impact_factor 4",
-                 "no journal metric: unmatched 4", "suggested type: Case Reports 2"):
+                 "flagged for a person: no journal metric: unmatched (4)", "suggested type: Case Reports (2)"):
         assert part in line, part
     doc = run_json(project, "status")
     assert doc["automation"]["excluded"] == 16
