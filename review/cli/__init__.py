@@ -17,7 +17,7 @@ from review.cli.common import db_option
 
 # Modules that add commands to `main`; a missing one is skipped so that work in
 # progress on one capability never breaks the others.
-COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "demo")
+COMMAND_MODULES = ("project", "search", "sources", "dedup", "pool", "simulate", "demo")
 
 
 # `review --help` lists the commands in the order a review uses them, each with
@@ -30,6 +30,7 @@ WORKFLOW = {
     "records": "List the project's records and where each came from.",
     "dedup": "Group duplicates; review the doubtful pairs.",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
+    "simulate": "Replay ranked screening on a labelled set (WSS@95, recall).",
     "demo": "Build the worked example (the seed CAR-T review), offline.",
     "audit": "Check and read the audit log: who did what, and when.",
 }
