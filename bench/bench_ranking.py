@@ -133,7 +133,7 @@ def load_sets(extra: list[str]):
     return [(p.name.split(".")[0], read_labelled(p)) for p in paths]
 
 
-def compare_with_asreview(sets, seeds, asreview_python: str | None) -> None:
+def compare_with_asreview(sets, seeds, asreview_python: str | None, refit: str = "adaptive") -> None:
     from review.ranking.simulate import simulate
 
     recorded = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
@@ -145,7 +145,7 @@ def compare_with_asreview(sets, seeds, asreview_python: str | None) -> None:
         for seed in seeds:
             prior = priors_for(ds, seed)
             t = time.perf_counter()
-            ours = figures(simulate(ds, prior, seed=seed, stop_when_all_found=True).labels)
+            ours = figures(simulate(ds, prior, seed=seed, stop_when_all_found=True, refit=refit).labels)
             ours_s = time.perf_counter() - t
             key = f"{name}/{seed}"
             if asreview_python:
@@ -236,6 +236,31 @@ def synthetic_docs(n: int, seed: int = 0):
     return docs, labels
 
 
+def _stall_during(work) -> tuple[float, float]:
+    """Run ``work`` in a thread while this thread wakes every millisecond (as an
+    event loop waiting for keys would); (work seconds, longest wake-up delay)."""
+    import threading
+
+    done = threading.Event()
+    took = []
+
+    def run():
+        t = time.perf_counter()
+        work()
+        took.append(time.perf_counter() - t)
+        done.set()
+
+    th = threading.Thread(target=run)
+    th.start()
+    worst = 0.0
+    while not done.is_set():
+        t = time.perf_counter()
+        time.sleep(0.001)
+        worst = max(worst, time.perf_counter() - t - 0.001)
+    th.join()
+    return took[0], worst
+
+
 def fit_times(sizes=(1_000, 10_000, 100_000)) -> None:
     import numpy as np
 
@@ -243,7 +268,7 @@ def fit_times(sizes=(1_000, 10_000, 100_000)) -> None:
     from review.ranking.model import Ranker
 
     print(f"{'records':>8}{'labelled':>10}{'build TF-IDF':>14}{'fit (median)':>14}{'fit (max)':>11}"
-          f"{'rank unscreened':>17}")
+          f"{'next record':>13}{'UI stall during fit':>21}")
     for n in sizes:
         docs, truth = synthetic_docs(n)
         t = time.perf_counter()
@@ -256,17 +281,19 @@ def fit_times(sizes=(1_000, 10_000, 100_000)) -> None:
             labels = {int(i): truth[int(i)] for i in lab_ids}
             if not 0 < sum(labels.values()) < len(labels):
                 labels[int(lab_ids[0])] = 1 - labels[int(lab_ids[0])]
-            times = []
+            times, stalls = [], []
             for _ in range(3 if n >= 100_000 else 5):
-                t = time.perf_counter()
-                model = ranker.fit(labels)
-                times.append(time.perf_counter() - t)
+                box = []
+                took, stall = _stall_during(lambda: box.append(ranker.fit(labels)))
+                times.append(took)
+                stalls.append(stall)
+            model = box[0]
             rest = [i for i in corpus.ids if i not in labels]
             t = time.perf_counter()
-            model.rank(rest)
-            rank = time.perf_counter() - t
+            model.top(rest)
+            nxt = time.perf_counter() - t
             print(f"{n:>8}{n_lab:>10}{build:>13.2f}s{np.median(times) * 1000:>12.0f}ms"
-                  f"{max(times) * 1000:>9.0f}ms{rank * 1000:>15.0f}ms", flush=True)
+                  f"{max(times) * 1000:>9.0f}ms{nxt * 1000:>11.1f}ms{max(stalls) * 1000:>19.1f}ms", flush=True)
 
 
 def main() -> None:
@@ -279,6 +306,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="*", default=list(SEEDS))
     ap.add_argument("--sets", nargs="*", help="only these set names")
     ap.add_argument("--compare", nargs="*", metavar="VARIANT", help="compare classifier/feature variants")
+    ap.add_argument("--refit", choices=("adaptive", "every"), default="adaptive",
+                    help="our refit schedule (review.ranking.simulate); ASReview refits every record")
     ap.add_argument("--fit-times", action="store_true", help="time Corpus.build and Ranker.fit at 1k/10k/100k")
     args = ap.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
@@ -289,7 +318,7 @@ def main() -> None:
     if args.compare is not None:
         compare_variants(sets, args.seeds, args.compare)
         return
-    compare_with_asreview(sets, args.seeds, args.asreview)
+    compare_with_asreview(sets, args.seeds, args.asreview, args.refit)
 
 
 if __name__ == "__main__":

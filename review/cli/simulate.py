@@ -83,6 +83,9 @@ def register(main: click.Group) -> None:
 
         sim = simulate(ds, priors, seed=seed, progress=progress)
         figures = summary(sim.labels)
+        from review.ranking.stopping import stopping_points
+
+        stops = stopping_points(sim.labels)
         _write_atomic(out_p, "record_id\n" + "".join(f"{i}\n" for i in sim.order))
         if curve_p is not None:
             found = sim.labels.cumsum()
@@ -102,6 +105,8 @@ def register(main: click.Group) -> None:
             "model": "tfidf(1,2)+linear SVM C=0.11, balanced 9.8, max querying",
             "wss_definition": "Cohen et al. 2006: (TN+FN)/N - 0.05 at the first point recall >= 0.95",
             **figures,
+            "stop_50_irrelevant_at": stops.heuristic_at, "stop_50_irrelevant_recall": stops.heuristic_recall,
+            "stop_hypergeometric_at": stops.test_at, "stop_hypergeometric_recall": stops.test_recall,
         }
         if as_json:
             emit_json(doc)
@@ -113,6 +118,9 @@ def register(main: click.Group) -> None:
         click.echo(f"ATD      {figures['atd']:.1f}  (mean rank of the relevant records)")
         click.echo(f"95% of relevant found after {figures['screened_for_95']} records, "
                    f"all after {figures['screened_for_100']}")
+        for label, at, rec in (("50 irrelevant in a row", stops.heuristic_at, stops.heuristic_recall),
+                               ("hypergeometric test (recall 95%, p < 0.05)", stops.test_at, stops.test_recall)):
+            click.echo(f"stopping rule {label}: " + (f"after {at} records, recall {rec:.3f}" if at else "never"))
         for p in (out_p, curve_p, plot_p):
             if p is not None:
                 click.echo(f"wrote {p}")

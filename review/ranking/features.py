@@ -9,6 +9,7 @@ is redone only when records are added; fitting a model on it is fast.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 
@@ -94,9 +95,13 @@ class Corpus:
         except KeyError as exc:
             raise KeyError(f"record {exc.args[0]!r} is not in the corpus") from None
 
+    @cached_property
+    def _terms(self):
+        return self.vectorizer.get_feature_names_out()
+
     def terms(self):
         """Feature names (numpy array of strings), index = column of ``matrix``."""
-        return self.vectorizer.get_feature_names_out()
+        return self._terms
 
     def transform_terms(self, terms: Iterable[str]):
         """One feature row per protocol term (a word or phrase), in this corpus's vocabulary."""

@@ -171,6 +171,7 @@ def simulate(
     corpus: Corpus | None = None,
     progress: Callable[[int, int], None] | None = None,
     stop_when_all_found: bool = False,
+    refit: str = "adaptive",
 ) -> Simulation:
     """Replay screening of ``data`` from the ``prior`` ids (screened first).
 
@@ -179,6 +180,12 @@ def simulate(
     benches, as ASReview's default stopper) ends the replay at the last
     relevant record and appends the rest in seeded random order: every metric
     of the order is unchanged, the fits after that point are saved.
+
+    ``refit``: "every" refits after every record (as ASReview's simulate);
+    "adaptive" (the default) refits after every record until 500 are labelled,
+    then after every L // 500 records (L labelled so far) and at once after
+    each relevant record, which keeps a 100,000-record replay to a few
+    thousand fits; the screening screen's background worker lags the same way.
     """
     from dataclasses import replace
 
@@ -197,22 +204,32 @@ def simulate(
         unscreened[r] = False
         order.append(r)
         labels[i] = int(truth[r])
+    if refit not in ("every", "adaptive"):
+        raise ValueError("refit must be 'every' or 'adaptive'")
     fits = 0
     neg_inf = -np.inf
+    model = None
+    since = 0  # records screened since the last fit
+    last_relevant = False
     n_relevant = int(truth.sum())
     while len(order) < n:
         if stop_when_all_found and sum(labels.values()) == n_relevant:
             rest = np.flatnonzero(unscreened)
             order.extend(int(r) for r in rest[np.argsort(ranker._tiebreak[rest])])
             break
-        model = ranker.fit(labels, include_terms=include_terms, exclude_terms=exclude_terms)
-        fits += 1
+        due = 1 if refit == "every" else max(1, len(labels) // 500)
+        if model is None or since >= due or last_relevant:
+            model = ranker.fit(labels, include_terms=include_terms, exclude_terms=exclude_terms)
+            fits += 1
+            since = 0
         s = np.where(unscreened, model._scores, neg_inf)
         best = np.flatnonzero(s == s.max())
         r = int(best[np.argmin(model._tiebreak[best])]) if best.size > 1 else int(best[0])
         unscreened[r] = False
         order.append(r)
         labels[corpus.ids[r]] = int(truth[r])
+        since += 1
+        last_relevant = bool(truth[r])
         if progress is not None and len(order) % 100 == 0:
             progress(len(order), n)
     return Simulation(

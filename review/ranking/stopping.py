@@ -202,3 +202,51 @@ def stopping_report(
         test=hypergeometric_test(y, n_total, recall_target, confidence),
         remaining=estimate_remaining(y, n_total, confidence=confidence),
     )
+
+
+@dataclass(frozen=True)
+class StoppingPoints:
+    """Where each rule would first have said "stop" in a complete screening
+    order (a replay): records screened then (None if never) and the recall
+    reached there. Used to judge the rules on past reviews."""
+
+    heuristic_at: int | None
+    heuristic_recall: float | None
+    test_at: int | None
+    test_recall: float | None
+    threshold: int
+    recall_target: float
+
+
+def stopping_points(
+    labels: Sequence[int], *, threshold: int = 50, recall_target: float = 0.95, confidence: float = 0.95,
+    step: int | None = None,
+) -> StoppingPoints:
+    """Replay the stopping rules over a full screening order ``labels``.
+
+    The rules see only the records screened so far at each point. The test is
+    evaluated every ``step`` records (default: N/200, at least 1), the heuristic
+    at every record.
+    """
+    y = _seen(labels, len(labels))
+    n = y.size
+    total = int(y.sum())
+    found = np.cumsum(y)
+
+    def recall(at: int | None) -> float | None:
+        return None if at is None or total == 0 else float(found[at - 1] / total)
+
+    h_at = None
+    run = 0
+    for i, v in enumerate(y):
+        run = 0 if v else run + 1
+        if run >= threshold:
+            h_at = i + 1
+            break
+    step = step or max(1, n // 200)
+    t_at = None
+    for m in range(step, n + 1, step):
+        if found[m - 1] and hypergeometric_test(y[:m], n, recall_target, confidence).stop:
+            t_at = m
+            break
+    return StoppingPoints(h_at, recall(h_at), t_at, recall(t_at), threshold, recall_target)

@@ -78,3 +78,17 @@ def test_stopping_report_and_chart(tmp_path):
     out = recall_chart(y, tmp_path / "curve.png", n_total=500, report=rep)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["curve.png"]
+
+
+def test_stopping_points_on_a_full_order():
+    y = [1, 1, 0, 1] + [0] * 60 + [1] + [0] * 935
+    pts = stopping.stopping_points(y, threshold=50)
+    assert pts.heuristic_at == 4 + 50 and pts.heuristic_recall == pytest.approx(3 / 4)
+    # the test stops only once the irrelevant tail is long enough, and never earlier than
+    # the first point where it rejects on the prefix
+    assert pts.test_at is not None and pts.test_at > 65
+    m = pts.test_at
+    assert stopping.hypergeometric_test(y[:m], 1000).stop
+    assert not stopping.hypergeometric_test(y[: m - 5], 1000).stop
+    never = stopping.stopping_points([1, 0, 1, 0], threshold=50)
+    assert never.heuristic_at is None and never.heuristic_recall is None
