@@ -236,64 +236,63 @@ def synthetic_docs(n: int, seed: int = 0):
     return docs, labels
 
 
-def _stall_during(work) -> tuple[float, float]:
-    """Run ``work`` in a thread while this thread wakes every millisecond (as an
-    event loop waiting for keys would); (work seconds, longest wake-up delay)."""
-    import threading
-
-    done = threading.Event()
-    took = []
-
-    def run():
-        t = time.perf_counter()
-        work()
-        took.append(time.perf_counter() - t)
-        done.set()
-
-    th = threading.Thread(target=run)
-    th.start()
+def _stall_while(done) -> float:
+    """Wake every millisecond (as an event loop waiting for keys would) until
+    ``done()``; the longest wake-up delay."""
     worst = 0.0
-    while not done.is_set():
+    while not done():
         t = time.perf_counter()
         time.sleep(0.001)
         worst = max(worst, time.perf_counter() - t - 0.001)
-    th.join()
-    return took[0], worst
+    return worst
 
 
 def fit_times(sizes=(1_000, 10_000, 100_000)) -> None:
+    """Fit time, and the longest delay a screen's event loop would see while the
+    fit runs in a thread of its process or in the FitWorker process."""
     import numpy as np
 
     from review.ranking.features import Corpus
     from review.ranking.model import Ranker
+    from review.ranking.worker import FitWorker
 
-    print(f"{'records':>8}{'labelled':>10}{'build TF-IDF':>14}{'fit (median)':>14}{'fit (max)':>11}"
-          f"{'next record':>13}{'UI stall during fit':>21}")
+    print(f"{'records':>8}{'labelled':>10}{'build TF-IDF':>14}{'fit (median)':>14}{'next record':>13}"
+          f"{'stall, thread':>15}{'stall, process':>16}")
     for n in sizes:
         docs, truth = synthetic_docs(n)
         t = time.perf_counter()
         corpus = Corpus.build(docs)
         build = time.perf_counter() - t
         ranker = Ranker(corpus)
+        thread = FitWorker(ranker, processes=False)
+        t = time.perf_counter()
+        proc = FitWorker(ranker)
+        proc.submit({}).result()  # start-up: the child receives the ranker once
+        start = time.perf_counter() - t
         rng = np.random.default_rng(1)
         for n_lab in sorted({min(n, x) for x in (100, 1_000, n // 10, n // 2)}):
             lab_ids = rng.choice(n, n_lab, replace=False)
             labels = {int(i): truth[int(i)] for i in lab_ids}
             if not 0 < sum(labels.values()) < len(labels):
                 labels[int(lab_ids[0])] = 1 - labels[int(lab_ids[0])]
-            times, stalls = [], []
-            for _ in range(3 if n >= 100_000 else 5):
-                box = []
-                took, stall = _stall_during(lambda: box.append(ranker.fit(labels)))
-                times.append(took)
-                stalls.append(stall)
-            model = box[0]
+            times, st_thread, st_proc = [], [], []
+            for _ in range(3):
+                t = time.perf_counter()
+                fut = thread.submit(labels)
+                st_thread.append(_stall_while(fut.done))
+                times.append(time.perf_counter() - t)
+                fut = proc.submit(labels)
+                st_proc.append(_stall_while(fut.done))
+            model = fut.result()
             rest = [i for i in corpus.ids if i not in labels]
             t = time.perf_counter()
             model.top(rest)
             nxt = time.perf_counter() - t
-            print(f"{n:>8}{n_lab:>10}{build:>13.2f}s{np.median(times) * 1000:>12.0f}ms"
-                  f"{max(times) * 1000:>9.0f}ms{nxt * 1000:>11.1f}ms{max(stalls) * 1000:>19.1f}ms", flush=True)
+            print(f"{n:>8}{n_lab:>10}{build:>13.2f}s{np.median(times) * 1000:>12.0f}ms{nxt * 1000:>11.1f}ms"
+                  f"{max(st_thread) * 1000:>13.1f}ms{max(st_proc) * 1000:>14.1f}ms", flush=True)
+        print(f"{'':>8}(process worker start-up with {n} records: {start:.1f} s, once per screening session)")
+        thread.close()
+        proc.close()
 
 
 def main() -> None:
@@ -309,10 +308,11 @@ def main() -> None:
     ap.add_argument("--refit", choices=("adaptive", "every"), default="adaptive",
                     help="our refit schedule (review.ranking.simulate); ASReview refits every record")
     ap.add_argument("--fit-times", action="store_true", help="time Corpus.build and Ranker.fit at 1k/10k/100k")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="with --fit-times")
     args = ap.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     if args.fit_times:
-        fit_times()
+        fit_times(args.sizes)
         return
     sets = [(n, d) for n, d in load_sets(args.extra) if not args.sets or n in args.sets]
     if args.compare is not None:
