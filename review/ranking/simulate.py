@@ -182,10 +182,11 @@ def simulate(
     of the order is unchanged, the fits after that point are saved.
 
     ``refit``: "every" refits after every record (as ASReview's simulate);
-    "adaptive" (the default) refits after every record until 500 are labelled,
-    then after every L // 500 records (L labelled so far) and at once after
-    each relevant record, which keeps a 100,000-record replay to a few
-    thousand fits; the screening screen's background worker lags the same way.
+    "adaptive" (the default) refits after every record until 2,000 are
+    labelled, then after every L // 1000 records (L labelled so far) and at
+    once after each relevant record, which keeps long replays to a few
+    thousand fits (the screening screen's background worker lags the same
+    way). On sets of up to 2,000 records the two are the same.
     """
     from dataclasses import replace
 
@@ -217,7 +218,7 @@ def simulate(
             rest = np.flatnonzero(unscreened)
             order.extend(int(r) for r in rest[np.argsort(ranker._tiebreak[rest])])
             break
-        due = 1 if refit == "every" else max(1, len(labels) // 500)
+        due = 1 if refit == "every" or len(labels) < 2000 else len(labels) // 1000
         if model is None or since >= due or last_relevant:
             model = ranker.fit(labels, include_terms=include_terms, exclude_terms=exclude_terms)
             fits += 1

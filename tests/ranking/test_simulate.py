@@ -28,6 +28,7 @@ def test_order_covers_every_record_once_priors_first(small):
     assert len(set(sim.order)) == len(small.ids)
     assert sim.order[:2] == (irr, rel)
     assert sim.n_prior == 2
+    assert sim.fits == len(small.ids) - 2  # refitted before every pick (under 2,000 labels)
     assert list(sim.labels) == [small.included[i] for i in sim.order]
     found = sim.curve.found
     assert (np.diff(found) >= 0).all() and found[-1] == sum(small.included.values())
