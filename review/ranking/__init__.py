@@ -7,6 +7,8 @@ model only ever sees that reviewer's decisions):
 - ``Ranker(corpus, RankSettings()).fit(labels, known_relevant=..., include_terms=...,
   exclude_terms=...) -> Model``; ``Model.scores(ids)``, ``Model.rank(ids)``,
   ``Model.explain(id)``; ``random_order(ids, seed)``.
+- ``review.ranking.worker.FitWorker``: fits in a background process, so the
+  screen's key presses never wait for a fit.
 - ``review.ranking.stopping``: recall-curve data, consecutive-irrelevant
   heuristic, Callaghan & Müller-Hansen's hypergeometric test, remaining estimate.
 - ``review.ranking.metrics``: WSS@95 (Cohen; asreview-insights), recall@k%, ATD, ERF.
