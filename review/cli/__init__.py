@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "tables",
     "pool",
     "survival",
+    "simulate",
     "demo",
     "maintenance",
 )
@@ -65,6 +66,7 @@ WORKFLOW = {
     "tables": "Tables 1 and 2: characteristics and outcomes (CSV, MD, XLSX).",
     "pool": "Pool proportions as R's meta::metaprop does; forest plots.",
     "survival": "Patients from published Kaplan-Meier curves; KM, log-rank, Cox.",
+    "simulate": "Replay ranked screening on a labelled set (WSS@95, recall).",
     "demo": "Build the worked example (the seed CAR-T review), offline.",
     "audit": "Check and read the audit log: who did what, and when.",
     "doctor": "Check the project: integrity, hash chains, units, PRISMA.",

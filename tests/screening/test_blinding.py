@@ -97,6 +97,7 @@ SKIP = {
     "survival reconstruct": "works on digitised curve files, not on the project",
     "survival km": "works on a patient-data file, not on the project",
     "restore": "replaces the project with a backup (checked first)",
+    "simulate": "replays screening on a labelled file, not on the project",
     "demo": "builds a separate example project",
 }
 
